@@ -1,0 +1,28 @@
+// The one decode per image: reduced size (sharp's shrink-on-load), RGB, 8-bit. The thumbnail and
+// the quality metrics are both made from this buffer, so the full-size pixels are never decoded.
+import sharp from 'sharp';
+
+export const ANALYSIS_MAX_SIDE = 512;
+
+export interface RawImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 3;
+}
+
+/** Pixels the pipeline can decode: encoded bytes (JPEG/PNG/TIFF) or an already raw frame. */
+export type DecodableInput =
+  | { kind: 'encoded'; bytes: Buffer; invert?: boolean }
+  | { kind: 'raw'; data: Buffer; width: number; height: number; channels: 1 | 3; invert?: boolean };
+
+export async function decodeReduced(input: DecodableInput, maxSide = ANALYSIS_MAX_SIDE): Promise<RawImage> {
+  let img =
+    input.kind === 'encoded'
+      ? sharp(input.bytes, { failOn: 'error', sequentialRead: true })
+      : sharp(input.data, { raw: { width: input.width, height: input.height, channels: input.channels } });
+  img = img.rotate().resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true, kernel: 'linear' });
+  if (input.invert) img = img.negate({ alpha: false });
+  const { data, info } = await img.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: 3 };
+}
