@@ -1,0 +1,68 @@
+import { StationError } from '../../../shared/errors.ts';
+import type { MethodOutput } from '../../../shared/contract/index.ts';
+import type { ImageRow, ImagesRepo } from '../db/images-repo.ts';
+import type { Handlers, MediaUrls } from './types.ts';
+
+type Summary = MethodOutput<'images.list'>['items'][number];
+
+export function toSummary(row: ImageRow, urls: MediaUrls): Summary {
+  const hasPreview = row.preview === 'ok';
+  return {
+    id: row.id,
+    status: row.status,
+    error: row.error,
+    laterality: row.laterality,
+    lateralitySource: row.laterality_source,
+    patientId: row.patient_id,
+    takenAt: row.taken_at,
+    ingestedAt: row.ingested_at,
+    sha256: row.sha256,
+    sourcePath: row.source_path,
+    sourceId: row.source_id,
+    fileName: row.file_name,
+    format: row.format,
+    sizeBytes: row.size_bytes,
+    width: row.width,
+    height: row.height,
+    preview: row.preview,
+    previewNote: row.preview_note,
+    thumbnailUrl: hasPreview ? urls.thumb(row.id) : null,
+    fullUrl: hasPreview ? urls.full(row.id) : null,
+    quality:
+      row.quality_verdict && row.quality_score !== null
+        ? { score: row.quality_score, verdict: row.quality_verdict as 'good' | 'borderline' | 'retake', reasons: JSON.parse(row.quality_reasons ?? '[]') }
+        : null,
+    orderId: null,
+    matchRule: null,
+    rejected: false,
+    syncState: null,
+  };
+}
+
+export interface ImagesApiDeps {
+  images: ImagesRepo;
+  urls: MediaUrls;
+  retry(id: string): Promise<void>;
+}
+
+export function imagesApi({ images, urls, retry }: ImagesApiDeps): Handlers<'images.list' | 'images.get' | 'images.retry'> {
+  return {
+    'images.list': ({ limit, status }) => {
+      const { rows, total } = images.list(limit, status);
+      return { items: rows.map((r) => toSummary(r, urls)), total };
+    },
+    'images.get': ({ id }) => {
+      const row = images.byId(id);
+      if (!row) throw new StationError('not-found', 'That image is no longer here.');
+      return {
+        ...toSummary(row, urls),
+        facts: row.facts ? JSON.parse(row.facts) : {},
+        qualityMetrics: row.quality_metrics ? JSON.parse(row.quality_metrics) : null,
+      };
+    },
+    'images.retry': async ({ id }) => {
+      await retry(id);
+      return { ok: true as const };
+    },
+  };
+}

@@ -1,0 +1,158 @@
+// The ingest pipeline for one complete file: hash, dedupe, metadata, one decode (thumbnail +
+// quality), spool, then one transaction for the row, and the event only after it commits.
+import path from 'node:path';
+import type { FileNameRule, ImageFacts } from '../../../shared/domain.ts';
+import type { ImagesRepo } from '../db/images-repo.ts';
+import type { EventBus } from '../events.ts';
+import { newId, nowIso } from '../ids.ts';
+import type { Logger } from '../logger.ts';
+import { readImage, UnreadableFileError } from '../metadata/index.ts';
+import { renderPreview, type QualityAssessor } from '../imaging/render.ts';
+import { sha256, type Spool } from '../spool.ts';
+import type { SettledFile } from '../sources/file-settler.ts';
+import { WorkQueue } from './work-queue.ts';
+
+/** Runs inside the transaction that stores a new image (e.g. matching it to an order). */
+export type StoreHook = (image: { id: string; facts: ImageFacts; fileName: string; sourceId: string | null }) => void;
+
+export interface PipelineDeps {
+  images: ImagesRepo;
+  spool: Spool;
+  events: EventBus;
+  log: Logger;
+  fileNameRules(): FileNameRule[];
+  assessQuality: QualityAssessor | null;
+  concurrency?: number;
+}
+
+export class IngestPipeline {
+  private readonly deps: PipelineDeps;
+  private readonly queue: WorkQueue;
+  private readonly storeHooks: StoreHook[] = [];
+  private readonly onSourceFile: ((sourceId: string) => void)[] = [];
+
+  constructor(deps: PipelineDeps) {
+    this.deps = deps;
+    this.queue = new WorkQueue(deps.concurrency ?? 3);
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  addStoreHook(hook: StoreHook): void {
+    this.storeHooks.push(hook);
+  }
+
+  onFileFromSource(cb: (sourceId: string) => void): void {
+    this.onSourceFile.push(cb);
+  }
+
+  submit(file: SettledFile, sourceId: string | null): void {
+    this.queue.push(async () => {
+      await this.ingest(file, sourceId);
+    });
+  }
+
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** A file the source could not take (never completed, unreadable, too large): a visible row. */
+  refuse(sourcePath: string, sourceId: string | null, reason: string, sizeBytes: number | null): void {
+    const id = this.deps.images.recordError({
+      id: newId(),
+      sourceId,
+      sourcePath,
+      fileName: path.basename(sourcePath),
+      sizeBytes,
+      error: reason,
+      at: nowIso(),
+    });
+    this.deps.log.warn({ imageId: id, sourceId }, 'file refused');
+    this.deps.events.emit('images.changed', { ids: [id] });
+  }
+
+  alreadyTaken(filePath: string, size: number, mtimeMs: number): boolean {
+    const s = this.deps.images.sighting(filePath);
+    return !!s && s.image_id !== null && s.size_bytes === size && s.mtime_ms === mtimeMs;
+  }
+
+  async ingest(file: SettledFile, sourceId: string | null): Promise<string | null> {
+    const { images, spool, events, log } = this.deps;
+    const fileName = path.basename(file.path);
+    const at = nowIso();
+    try {
+      const hash = sha256(file.bytes);
+      const existing = images.bySha(hash);
+      if (existing) {
+        // Same bytes seen before (a copy, a re-export, a rescan): one image, one more sighting.
+        const hadError = !!images.errorForPath(file.path);
+        images.transaction(() => {
+          images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId: existing.id, at });
+          images.clearErrorForPath(file.path);
+        });
+        if (hadError) events.emit('images.changed', { ids: [existing.id] });
+        return existing.id;
+      }
+
+      const { facts, preview } = await readImage(file.bytes, fileName, this.deps.fileNameRules());
+      let thumbnail: Buffer | null = null;
+      let quality = null;
+      let previewNote: string | null = null;
+      if (preview.kind === 'none') {
+        previewNote = preview.reason;
+      } else {
+        try {
+          ({ thumbnail, quality } = await renderPreview(preview, this.deps.assessQuality));
+        } catch (err) {
+          if (facts.format !== 'dicom') throw new UnreadableFileError('damaged-image', damagedMessage(facts.format));
+          // A valid DICOM whose pixels we cannot draw is still a clinical record: keep it.
+          previewNote = 'No preview: the picture inside this DICOM file could not be drawn. The file is kept and will be sent as it is.';
+          log.warn({ code: (err as Error).name }, 'dicom preview failed');
+        }
+      }
+
+      await spool.put(hash, file.bytes);
+      if (thumbnail) await spool.put(hash, thumbnail, 'thumb');
+
+      const id = newId();
+      images.transaction(() => {
+        images.insertReady({
+          id,
+          sha256: hash,
+          sourceId,
+          sourcePath: file.path,
+          fileName,
+          sizeBytes: file.size,
+          facts,
+          preview: thumbnail ? 'ok' : 'none',
+          previewNote,
+          quality,
+          ingestedAt: at,
+          completeAt: new Date(file.completeAt).toISOString(),
+        });
+        images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId: id, at });
+        images.clearErrorForPath(file.path);
+        for (const hook of this.storeHooks) hook({ id, facts, fileName, sourceId });
+      });
+      log.info({ imageId: id, sha: hash.slice(0, 12), sourceId, format: facts.format, ms: Date.now() - file.completeAt }, 'image taken in');
+      events.emit('images.changed', { ids: [id] });
+      if (sourceId) for (const cb of this.onSourceFile) cb(sourceId);
+      return id;
+    } catch (err) {
+      const reason =
+        err instanceof UnreadableFileError
+          ? err.message
+          : `The file could not be taken in because of an unexpected error (${(err as Error).name}). It was left untouched; see the log.`;
+      if (!(err instanceof UnreadableFileError)) log.error({ err: (err as Error).message, sourceId }, 'ingest failed');
+      this.refuse(file.path, sourceId, reason, file.size);
+      return null;
+    }
+  }
+}
+
+function damagedMessage(format: string): string {
+  const what = format === 'jpeg' ? 'JPEG photo' : `${format.toUpperCase()} image`;
+  return `The ${what} is damaged: its picture data cannot be read. Check the photo on the camera and export or take it again.`;
+}

@@ -1,0 +1,178 @@
+// Watches over files that are being written and hands each one on exactly when it is complete.
+// A file that never completes is reported once (not taken in half) and picked up again if it
+// changes later.
+import { readFile, stat } from 'node:fs/promises';
+import { judgeCompleteness } from './completeness.ts';
+
+export interface SettledFile {
+  path: string;
+  bytes: Buffer;
+  size: number;
+  mtimeMs: number;
+  completeAt: number; // epoch ms when completeness was established
+}
+
+export interface SettlerOptions {
+  /** Re-stat after this long to be sure the size did not move (the "short stability check"). */
+  stabilityMs: number;
+  /** For formats without an end marker: the size must hold still this long. */
+  quietMs: number;
+  /** A file that stays incomplete and unchanged this long is reported. */
+  incompleteTimeoutMs: number;
+  /** Files above this size are refused rather than read into memory. */
+  maxBytes: number;
+  onComplete(file: SettledFile): void;
+  onIncomplete(path: string, size: number, reason: string): void;
+  onUnreadable(path: string, reason: string): void;
+}
+
+interface Pending {
+  timer: NodeJS.Timeout | null;
+  lastSize: number;
+  lastChangeAt: number;
+  attempt: number;
+  reported: boolean;
+  checking: boolean;
+  again: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class FileSettler {
+  private readonly pending = new Map<string, Pending>();
+  private readonly opts: SettlerOptions;
+  private closed = false;
+
+  constructor(opts: SettlerOptions) {
+    this.opts = opts;
+  }
+
+  get waiting(): number {
+    return this.pending.size;
+  }
+
+  /** Called on every fs event for the path (add/change), and by polling sources. */
+  touch(path: string): void {
+    if (this.closed) return;
+    let p = this.pending.get(path);
+    if (!p) {
+      p = { timer: null, lastSize: -1, lastChangeAt: Date.now(), attempt: 0, reported: false, checking: false, again: false };
+      this.pending.set(path, p);
+    }
+    p.attempt = 0;
+    p.reported = false;
+    if (p.checking) {
+      p.again = true;
+      return;
+    }
+    this.schedule(path, p, 0);
+  }
+
+  forget(path: string): void {
+    const p = this.pending.get(path);
+    if (p?.timer) clearTimeout(p.timer);
+    this.pending.delete(path);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const p of this.pending.values()) if (p.timer) clearTimeout(p.timer);
+    this.pending.clear();
+  }
+
+  private schedule(path: string, p: Pending, delay: number): void {
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = setTimeout(() => void this.check(path, p), delay);
+  }
+
+  private async check(path: string, p: Pending): Promise<void> {
+    p.timer = null;
+    p.checking = true;
+    p.again = false;
+    try {
+      const verdict = await this.inspect(path, p);
+      if (this.closed || this.pending.get(path) !== p) return;
+      if (verdict.kind === 'done') {
+        this.pending.delete(path);
+        this.opts.onComplete(verdict.file);
+        return;
+      }
+      if (verdict.kind === 'gone') {
+        this.pending.delete(path);
+        return;
+      }
+      if (verdict.kind === 'unreadable') {
+        this.pending.delete(path);
+        this.opts.onUnreadable(path, verdict.reason);
+        return;
+      }
+      // Still being written: look again soon, backing off; report once if it stalls.
+      const idle = Date.now() - p.lastChangeAt;
+      if (idle >= this.opts.incompleteTimeoutMs && !p.reported) {
+        p.reported = true;
+        this.opts.onIncomplete(path, p.lastSize, verdict.reason);
+      }
+      if (p.reported) {
+        // Keep a slow watch: a camera that resumes writing will trigger touch() anyway.
+        this.schedule(path, p, 5_000);
+        return;
+      }
+      p.attempt += 1;
+      this.schedule(path, p, p.again ? 0 : Math.min(25 * 2 ** p.attempt, 1_000));
+    } finally {
+      p.checking = false;
+    }
+  }
+
+  private async inspect(
+    path: string,
+    p: Pending,
+  ): Promise<{ kind: 'done'; file: SettledFile } | { kind: 'wait'; reason: string } | { kind: 'gone' } | { kind: 'unreadable'; reason: string }> {
+    let before;
+    try {
+      before = await stat(path);
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'gone' } : { kind: 'unreadable', reason: describeFsError(err) };
+    }
+    if (before.size !== p.lastSize) {
+      p.lastSize = before.size;
+      p.lastChangeAt = Date.now();
+    }
+    if (before.size === 0) return { kind: 'wait', reason: 'The file is empty (0 bytes).' };
+    if (before.size > this.opts.maxBytes) {
+      return {
+        kind: 'unreadable',
+        reason: `The file is too large (${Math.round(before.size / 1e6)} MB; the limit is ${Math.round(this.opts.maxBytes / 1e6)} MB). It is not a camera photo the station can take.`,
+      };
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'gone' } : { kind: 'unreadable', reason: describeFsError(err) };
+    }
+    const judged = judgeCompleteness(bytes);
+    if (judged === 'incomplete') return { kind: 'wait', reason: 'The file stopped before its end: the camera did not finish writing it.' };
+    const quiet = judged === 'needs-stability' ? Math.max(0, this.opts.quietMs - (Date.now() - p.lastChangeAt)) : 0;
+    await sleep(Math.max(this.opts.stabilityMs, quiet));
+    let after;
+    try {
+      after = await stat(path);
+    } catch {
+      return { kind: 'gone' };
+    }
+    if (after.size !== bytes.length || after.mtimeMs !== before.mtimeMs) {
+      p.lastSize = after.size;
+      p.lastChangeAt = Date.now();
+      return { kind: 'wait', reason: 'The file is still being written.' };
+    }
+    return { kind: 'done', file: { path, bytes, size: after.size, mtimeMs: after.mtimeMs, completeAt: Date.now() } };
+  }
+}
+
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'The station is not allowed to read this file. Ask IT to give it read access.';
+  if (code === 'EISDIR') return 'This is a folder, not a file.';
+  return `The file could not be read (${code ?? 'unknown error'}).`;
+}

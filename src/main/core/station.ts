@@ -1,0 +1,167 @@
+// The composition root: builds the services from config, starts and stops them. Runs under plain
+// Node (headless host, tests, benchmarks) and inside Electron's main process alike.
+import { mkdirSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { StationError } from '../../shared/errors.ts';
+import { openDatabase } from './db/connection.ts';
+import { ImagesRepo } from './db/images-repo.ts';
+import { SettingsRepo } from './db/settings-repo.ts';
+import { SourcesRepo } from './db/sources-repo.ts';
+import { EventBus } from './events.ts';
+import { nowIso } from './ids.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { IngestPipeline } from './ingest/pipeline.ts';
+import { MediaService } from './media.ts';
+import { SettingsService } from './settings-service.ts';
+import { SourceManager } from './sources/source-manager.ts';
+import { Spool } from './spool.ts';
+import { imagesApi } from './api/images.ts';
+import { sourcesApi } from './api/sources.ts';
+import type { MediaUrls, StationApi } from './api/types.ts';
+import type { QualityAssessor } from './imaging/render.ts';
+
+export interface StationConfig {
+  dataDir: string;
+  host: 'electron' | 'headless';
+  version: string;
+  urls: MediaUrls;
+  /** Folders to watch in addition to those stored (the --watch flag). */
+  watch?: string[];
+  /** Created and watched when the station has no sources yet (first run of the desktop app). */
+  defaultWatchDir?: string;
+  assessQuality?: QualityAssessor | null;
+  logger?: Logger;
+  /** Settling knobs; tests may shorten the incomplete-file timeout. */
+  stabilityMs?: number;
+}
+
+export interface Notice {
+  level: 'info' | 'warning' | 'error';
+  message: string;
+  at: string;
+}
+
+export class Station {
+  readonly config: StationConfig;
+  readonly db: Database;
+  readonly log: Logger;
+  readonly events = new EventBus();
+  readonly spool: Spool;
+  readonly images: ImagesRepo;
+  readonly sourcesRepo: SourcesRepo;
+  readonly settings: SettingsService;
+  readonly pipeline: IngestPipeline;
+  readonly sources: SourceManager;
+  readonly media: MediaService;
+  readonly api: StationApi;
+  readonly notices: Notice[] = [];
+  readonly startedAt = nowIso();
+  private closed = false;
+
+  private constructor(config: StationConfig) {
+    this.config = config;
+    mkdirSync(config.dataDir, { recursive: true });
+    this.log = config.logger ?? createLogger(config.dataDir);
+    const { db, recovered } = openDatabase(path.join(config.dataDir, 'station.db'));
+    this.db = db;
+    if (recovered) {
+      this.notice(
+        'error',
+        `The station's database was damaged and has been moved aside to ${recovered.movedTo}. A new, empty one was started; the photos themselves are safe in the spool. Call IT before going on.`,
+      );
+      this.log.error({ movedTo: recovered.movedTo, reason: recovered.reason }, 'database moved aside');
+    }
+    this.spool = new Spool(path.join(config.dataDir, 'spool'));
+    this.images = new ImagesRepo(db);
+    this.sourcesRepo = new SourcesRepo(db);
+    this.settings = new SettingsService(new SettingsRepo(db));
+    this.pipeline = new IngestPipeline({
+      images: this.images,
+      spool: this.spool,
+      events: this.events,
+      log: this.log,
+      fileNameRules: () => this.settings.get().fileNameRules,
+      assessQuality: config.assessQuality ?? null,
+    });
+    this.sources = new SourceManager({
+      repo: this.sourcesRepo,
+      pipeline: this.pipeline,
+      events: this.events,
+      log: this.log,
+      excludeDirs: [config.dataDir],
+      settle: () => {
+        const s = this.settings.get();
+        return {
+          stabilityMs: config.stabilityMs ?? 40,
+          quietMs: 1_000,
+          incompleteTimeoutMs: s.incompleteTimeoutSeconds * 1_000,
+          maxBytes: s.maxFileMegabytes * 1024 * 1024,
+        };
+      },
+    });
+    this.media = new MediaService(this.images, this.spool, () => this.settings.get().fileNameRules);
+    this.api = {
+      'station.info': () => ({
+        version: config.version,
+        host: config.host,
+        dataDir: config.dataDir,
+        startedAt: this.startedAt,
+        notices: this.notices,
+      }),
+      ...imagesApi({ images: this.images, urls: config.urls, retry: (id) => this.retry(id) }),
+      ...sourcesApi(this.sources, this.images),
+      'settings.get': () => this.settings.get(),
+      'settings.update': (patch) => this.settings.update(patch),
+    };
+  }
+
+  static async open(config: StationConfig): Promise<Station> {
+    const station = new Station(config);
+    await station.start();
+    return station;
+  }
+
+  notice(level: Notice['level'], message: string): void {
+    this.notices.push({ level, message, at: nowIso() });
+    this.events.emit('notice', { level, message });
+  }
+
+  private async start(): Promise<void> {
+    const cleared = await this.spool.clearTemp();
+    if (cleared) this.log.warn({ cleared }, 'removed temp files left by an earlier crash');
+    await this.sources.startAll();
+    // New folders from the command line start as they are added; stored ones were started above.
+    for (const dir of this.config.watch ?? []) await this.sources.add(dir);
+    if (this.config.defaultWatchDir && this.sourcesRepo.active().length === 0) {
+      mkdirSync(this.config.defaultWatchDir, { recursive: true });
+      await this.sources.add(this.config.defaultWatchDir);
+    }
+    this.log.info({ host: this.config.host, version: this.config.version }, 'station started');
+  }
+
+  private async retry(id: string): Promise<void> {
+    const row = this.images.byId(id);
+    if (!row || row.status !== 'error') throw new StationError('not-found', 'There is no refused file with that id.');
+    try {
+      await access(row.source_path);
+    } catch {
+      throw new StationError('not-found', 'The file is no longer in the camera folder, so it cannot be tried again.');
+    }
+    if (!row.source_id || !this.sources.retouch(row.source_id, row.source_path)) {
+      throw new StationError('unavailable', 'The folder of this file is not being watched right now.');
+    }
+  }
+
+  /** Stops sources first, lets in-flight ingests finish, then closes the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.sources.stopAll();
+    await this.pipeline.idle();
+    this.db.close();
+    this.log.info('station stopped');
+    await new Promise<void>((resolve) => this.log.flush(() => resolve()));
+  }
+}

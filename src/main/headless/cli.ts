@@ -1,0 +1,85 @@
+// `npm run headless -- --data DIR --watch DIR [--watch DIR ...] [--port N]`
+// Runs the station core under plain Node and serves the built UI on loopback.
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Station } from '../core/station.ts';
+import { mediaPaths, startHeadlessServer } from './server.ts';
+import { createQualityAssessor } from '../core/imaging/quality-pool.ts';
+
+const usage = `Usage: npm run headless -- --data DIR [--watch DIR ...] [--port N] [--token TOKEN]
+  --data DIR     where the station keeps its database, spool and logs (created if missing)
+  --watch DIR    a camera export folder to watch (repeatable; also stored for next time)
+  --port N       loopback port (default 4780; 0 picks a free one)
+  --token TOKEN  access token (default: random each start; or set CAPTURE_STATION_TOKEN)`;
+
+const repoRoot = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        data: { type: 'string' },
+        watch: { type: 'string', multiple: true, default: [] },
+        port: { type: 'string', default: '4780' },
+        token: { type: 'string' },
+        'renderer-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(usage);
+    return;
+  }
+  if (!args.data) {
+    console.error(`--data DIR is required.\n\n${usage}`);
+    process.exit(2);
+  }
+  const port = Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a number from 0 to 65535.\n\n${usage}`);
+    process.exit(2);
+  }
+  const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const quality = createQualityAssessor();
+  const station = await Station.open({
+    dataDir: path.resolve(args.data),
+    host: 'headless',
+    version,
+    urls: mediaPaths,
+    watch: args.watch,
+    assessQuality: quality.assess,
+  });
+  const server = await startHeadlessServer({
+    station,
+    port,
+    token: args.token ?? process.env.CAPTURE_STATION_TOKEN,
+    rendererDir: args['renderer-dir'] ?? path.join(repoRoot, 'out', 'renderer'),
+  });
+  console.log(`Capture Station listening on ${server.url}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    station.log.info({ signal }, 'stopping');
+    await server.close();
+    await station.close();
+    await quality.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`Capture Station could not start: ${(err as Error).message}`);
+  process.exit(1);
+});

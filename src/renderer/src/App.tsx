@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import { InboxScreen } from './screens/Inbox.tsx';
+import { SourcesScreen } from './screens/Sources.tsx';
+import { NoticeBar } from './components/NoticeBar.tsx';
+
+const SCREENS = [
+  { id: 'inbox', label: 'Inbox', key: '1' },
+  { id: 'sources', label: 'Sources', key: '2' },
+] as const;
+type ScreenId = (typeof SCREENS)[number]['id'];
+
+const fromHash = (): ScreenId => {
+  const h = location.hash.replace(/^#\/?/, '').split('/')[0];
+  return SCREENS.some((s) => s.id === h) ? (h as ScreenId) : 'inbox';
+};
+
+export function App() {
+  const [screen, setScreen] = useState<ScreenId>(fromHash);
+
+  useEffect(() => {
+    const onHash = () => setScreen(fromHash());
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey) return;
+      const target = SCREENS.find((s) => s.key === e.key);
+      if (target) {
+        e.preventDefault();
+        location.hash = `#/${target.id}`;
+      }
+    };
+    window.addEventListener('hashchange', onHash);
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand" aria-label="Capture Station">
+          <span className="brand-mark" aria-hidden>◉</span> Capture Station
+        </div>
+        <nav className="tabs" aria-label="Screens">
+          {SCREENS.map((s) => (
+            <a
+              key={s.id}
+              href={`#/${s.id}`}
+              className={s.id === screen ? 'tab active' : 'tab'}
+              aria-current={s.id === screen ? 'page' : undefined}
+              title={`Alt+${s.key}`}
+            >
+              {s.label}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <NoticeBar />
+      <main className="content">
+        {screen === 'inbox' && <InboxScreen />}
+        {screen === 'sources' && <SourcesScreen />}
+      </main>
+    </div>
+  );
+}

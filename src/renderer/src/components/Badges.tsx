@@ -1,0 +1,28 @@
+import type { MethodOutput } from '../../../shared/contract/index.ts';
+
+type Image = MethodOutput<'images.list'>['items'][number];
+
+export function EyeBadge({ eye }: { eye: string | null }) {
+  if (eye === 'OD') return <span className="badge eye od" title="Right eye (oculus dexter)">OD · Right</span>;
+  if (eye === 'OS') return <span className="badge eye os" title="Left eye (oculus sinister)">OS · Left</span>;
+  return <span className="badge eye unknown" title="The file does not say which eye">Eye ?</span>;
+}
+
+export function StatusBadge({ image }: { image: Image }) {
+  if (image.status === 'error') return <span className="badge status error">Refused</span>;
+  if (image.status === 'waiting') return <span className="badge status waiting">Arriving…</span>;
+  if (image.preview === 'none') return <span className="badge status nopreview">Kept · no preview</span>;
+  return <span className="badge status ready">Ready</span>;
+}
+
+const VERDICT_TEXT = { good: 'Good', borderline: 'Check', retake: 'Retake' } as const;
+
+export function QualityBadge({ quality }: { quality: Image['quality'] }) {
+  if (!quality) return null;
+  const reasons = quality.reasons.length ? quality.reasons.join('\n') : 'Looks gradable';
+  return (
+    <span className={`badge quality ${quality.verdict}`} title={reasons} aria-label={`Quality: ${VERDICT_TEXT[quality.verdict]}. ${reasons}`}>
+      {quality.verdict === 'good' ? '✓' : quality.verdict === 'retake' ? '✕' : '!'} {VERDICT_TEXT[quality.verdict]}
+    </span>
+  );
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { method } from './define.ts';
+
+export const lateralitySchema = z.enum(['OD', 'OS']);
+
+/**
+ * waiting: seen, not yet completely written; ready: safe in the spool and shown;
+ * error: not taken in, `error` says why (the source file is left untouched).
+ */
+export const imageStatusSchema = z.enum(['waiting', 'ready', 'error']);
+
+export const qualitySchema = z.object({
+  score: z.number(),
+  verdict: z.enum(['good', 'borderline', 'retake']),
+  reasons: z.array(z.string()),
+});
+
+export const imageSummarySchema = z.object({
+  id: z.string(),
+  status: imageStatusSchema,
+  error: z.string().nullable(),
+  laterality: lateralitySchema.nullable(),
+  lateralitySource: z.string().nullable(),
+  patientId: z.string().nullable(),
+  takenAt: z.string().nullable(),
+  ingestedAt: z.string(),
+  sha256: z.string().nullable(),
+  sourcePath: z.string(),
+  sourceId: z.string().nullable(),
+  fileName: z.string(),
+  format: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  preview: z.enum(['ok', 'none']).nullable(),
+  previewNote: z.string().nullable(),
+  thumbnailUrl: z.string().nullable(),
+  fullUrl: z.string().nullable(),
+  quality: qualitySchema.nullable(),
+  orderId: z.string().nullable(),
+  matchRule: z.string().nullable(),
+  rejected: z.boolean(),
+  syncState: z.string().nullable(),
+});
+
+export const imageDetailSchema = imageSummarySchema.extend({
+  facts: z.record(z.string(), z.unknown()),
+  qualityMetrics: z.record(z.string(), z.union([z.number(), z.boolean()])).nullable(),
+});
+
+export const imageMethods = {
+  'images.list': method(
+    'Every image taken in (and every file that was refused), newest first.',
+    z.object({ limit: z.number().int().min(1).max(5000).default(500), status: imageStatusSchema.optional() }).default({ limit: 500 }),
+    z.object({ items: z.array(imageSummarySchema), total: z.number() }),
+  ),
+  'images.get': method('One image with all its extracted metadata.', z.object({ id: z.string() }), imageDetailSchema),
+  'images.retry': method(
+    'Try a refused file again (after the operator fixed it at the camera).',
+    z.object({ id: z.string() }),
+    z.object({ ok: z.literal(true) }),
+  ),
+};

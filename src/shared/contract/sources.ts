@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { method } from './define.ts';
+
+export const sourceSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['folder', 'volume']),
+  path: z.string(),
+  polling: z.boolean(),
+  state: z.enum(['starting', 'watching', 'unreachable', 'stopped']),
+  stateDetail: z.string().nullable(),
+  lastFileAt: z.string().nullable(),
+  imageCount: z.number(),
+  createdAt: z.string(),
+});
+
+export const sourceMethods = {
+  'sources.list': method('Watched folders and their state.', z.object({}).default({}), z.object({ items: z.array(sourceSchema) })),
+  'sources.add': method(
+    'Watch a folder (recursively). Network shares need polling.',
+    z.object({
+      path: z.string().trim().min(1, 'Enter the folder to watch.'),
+      polling: z.boolean().optional(),
+    }),
+    sourceSchema,
+  ),
+  'sources.remove': method(
+    'Stop watching a folder. Images already taken in stay.',
+    z.object({ id: z.string() }),
+    z.object({ ok: z.literal(true) }),
+  ),
+};

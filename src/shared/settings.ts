@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const fileNameRuleSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().trim().min(1, 'Give the rule a name.'),
+  pattern: z.string().min(1, 'Enter a regular expression.'),
+  flags: z.string().regex(/^[imsu]*$/, 'Only the flags i, m, s and u are allowed.').optional(),
+});
+
+/** Station-wide settings that IT edits; each has a default so a fresh station works at once. */
+export const stationSettingsSchema = z.object({
+  stationName: z.string().trim().min(1).max(80).default('Capture Station'),
+  siteId: z.string().trim().max(64).default(''),
+  fileNameRules: z.array(fileNameRuleSchema).max(20).default([]),
+  incompleteTimeoutSeconds: z.number().int().min(2).max(600).default(15),
+  maxFileMegabytes: z.number().int().min(1).max(4096).default(512),
+});
+
+export type StationSettings = z.output<typeof stationSettingsSchema>;
+export const defaultStationSettings = (): StationSettings => stationSettingsSchema.parse({});
