@@ -8,9 +8,15 @@ import { isoTrailingOffset, parseExifDateTime, parseOffset, toTakenTime, type Lo
 
 type Tags = Record<string, unknown>;
 
-const EXIFR_OPTIONS = {
+// Node loads exifr's UMD build, which has no named ESM exports: go through the default export.
+// oxlint-disable-next-line import/no-named-as-default-member
+const parseExif = exifr.parse;
+
+type ExifrOptions = Exclude<Parameters<typeof parseExif>[1], boolean | unknown[] | undefined>;
+
+// silentErrors and chunked exist in exifr but not in its type declarations.
+const EXIFR_OPTIONS: ExifrOptions & { silentErrors: boolean; chunked: boolean } = {
   tiff: true,
-  ifd0: true,
   exif: true,
   gps: false,
   interop: false,
@@ -32,7 +38,7 @@ const EXIFR_OPTIONS = {
 export async function readExifFacts(bytes: Buffer): Promise<Partial<ImageFacts>> {
   let tags: Tags = {};
   try {
-    tags = ((await exifr.parse(bytes, EXIFR_OPTIONS)) as Tags | undefined) ?? {};
+    tags = ((await parseExif(bytes, EXIFR_OPTIONS)) as Tags | undefined) ?? {};
   } catch {
     tags = {}; // unknown or damaged metadata: the picture may still be fine
   }

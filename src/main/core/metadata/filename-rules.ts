@@ -73,8 +73,8 @@ export function validateFileNameRule(pattern: string, flags?: string): string | 
   }
   let names: string[];
   try {
-    new RegExp(pattern, f);
-    names = groupNames(pattern, statelessFlags(f));
+    const compiled = new RegExp(pattern, f); // the bare pattern must compile, not only when wrapped
+    names = groupNames(compiled.source, statelessFlags(f));
   } catch (err) {
     const detail = (err as Error).message.replace(/^Invalid regular expression: /, '');
     return `The pattern is not a valid regular expression (${detail}).`;

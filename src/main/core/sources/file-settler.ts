@@ -12,7 +12,7 @@ export interface SettledFile {
   completeAt: number; // epoch ms when completeness was established
 }
 
-export interface SettlerOptions {
+export interface SettleLimits {
   /** Re-stat after this long to be sure the size did not move (the "short stability check"). */
   stabilityMs: number;
   /** For formats without an end marker: the size must hold still this long. */
@@ -21,6 +21,11 @@ export interface SettlerOptions {
   incompleteTimeoutMs: number;
   /** Files above this size are refused rather than read into memory. */
   maxBytes: number;
+}
+
+export interface SettlerOptions {
+  /** Read at every check, so a changed setting applies at once. */
+  limits(): SettleLimits;
   onComplete(file: SettledFile): void;
   onIncomplete(path: string, size: number, reason: string): void;
   onUnreadable(path: string, reason: string): void;
@@ -108,7 +113,7 @@ export class FileSettler {
       }
       // Still being written: look again soon, backing off; report once if it stalls.
       const idle = Date.now() - p.lastChangeAt;
-      if (idle >= this.opts.incompleteTimeoutMs && !p.reported) {
+      if (idle >= this.opts.limits().incompleteTimeoutMs && !p.reported) {
         p.reported = true;
         this.opts.onIncomplete(path, p.lastSize, verdict.reason);
       }
@@ -138,11 +143,12 @@ export class FileSettler {
       p.lastSize = before.size;
       p.lastChangeAt = Date.now();
     }
+    const limits = this.opts.limits();
     if (before.size === 0) return { kind: 'wait', reason: 'The file is empty (0 bytes).' };
-    if (before.size > this.opts.maxBytes) {
+    if (before.size > limits.maxBytes) {
       return {
         kind: 'unreadable',
-        reason: `The file is too large (${Math.round(before.size / 1e6)} MB; the limit is ${Math.round(this.opts.maxBytes / 1e6)} MB). It is not a camera photo the station can take.`,
+        reason: `The file is too large (${Math.round(before.size / 1e6)} MB; the limit is ${Math.round(limits.maxBytes / 1e6)} MB). It is not a camera photo the station can take.`,
       };
     }
     let bytes: Buffer;
@@ -152,9 +158,9 @@ export class FileSettler {
       return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'gone' } : { kind: 'unreadable', reason: describeFsError(err) };
     }
     const judged = judgeCompleteness(bytes);
-    if (judged === 'incomplete') return { kind: 'wait', reason: 'The file stopped before its end: the camera did not finish writing it.' };
-    const quiet = judged === 'needs-stability' ? Math.max(0, this.opts.quietMs - (Date.now() - p.lastChangeAt)) : 0;
-    await sleep(Math.max(this.opts.stabilityMs, quiet));
+    if (judged === 'incomplete') return { kind: 'wait', reason: incompleteReason(bytes) };
+    const quiet = judged === 'needs-stability' ? Math.max(0, limits.quietMs - (Date.now() - p.lastChangeAt)) : 0;
+    await sleep(Math.max(limits.stabilityMs, quiet));
     let after;
     try {
       after = await stat(path);
@@ -168,6 +174,13 @@ export class FileSettler {
     }
     return { kind: 'done', file: { path, bytes, size: after.size, mtimeMs: after.mtimeMs, completeAt: Date.now() } };
   }
+}
+
+function incompleteReason(bytes: Buffer): string {
+  const dicom = bytes.length > 132 && bytes.toString('latin1', 128, 132) === 'DICM';
+  return dicom
+    ? 'The DICOM file cannot be read to its end: it was cut short or is damaged.'
+    : 'The file stops before its end: the camera did not finish writing it, or the copy was cut short.';
 }
 
 export function describeFsError(err: unknown): string {

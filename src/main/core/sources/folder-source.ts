@@ -4,7 +4,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { access, constants, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import { FileSettler, type SettledFile } from './file-settler.ts';
+import { FileSettler, type SettledFile, type SettleLimits } from './file-settler.ts';
 
 export type SourceState = 'starting' | 'watching' | 'unreachable' | 'stopped';
 
@@ -14,7 +14,7 @@ export interface FolderSourceOptions {
   polling: boolean;
   /** Paths never to take in (the station's own data folder, if someone watches a parent of it). */
   excludeDirs: string[];
-  settle: { stabilityMs: number; quietMs: number; incompleteTimeoutMs: number; maxBytes: number };
+  settle(): SettleLimits;
   /** True when this exact file (path, size, mtime) was already taken in: skip without reading it. */
   alreadyTaken(filePath: string, size: number, mtimeMs: number): boolean;
   onFile(file: SettledFile, sourceId: string): void;
@@ -57,7 +57,7 @@ export class FolderSource {
   private makeSettler(): FileSettler {
     const o = this.opts;
     return new FileSettler({
-      ...o.settle,
+      limits: () => o.settle(),
       onComplete: (file) => o.onFile(file, o.id),
       onIncomplete: (p, size, reason) =>
         o.onRefused(p, o.id, `Not taken in: ${reason} Nothing was imported from it; it will be taken when it is complete.`, size),

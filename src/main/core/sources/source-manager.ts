@@ -7,6 +7,7 @@ import { newId, nowIso } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import { FolderSource, needsPolling } from './folder-source.ts';
+import type { SettleLimits } from './file-settler.ts';
 
 export interface SourceManagerDeps {
   repo: SourcesRepo;
@@ -14,7 +15,7 @@ export interface SourceManagerDeps {
   events: EventBus;
   log: Logger;
   excludeDirs: string[];
-  settle(): { stabilityMs: number; quietMs: number; incompleteTimeoutMs: number; maxBytes: number };
+  settle(): SettleLimits;
 }
 
 export class SourceManager {
@@ -83,7 +84,7 @@ export class SourceManager {
       path: row.path,
       polling: row.polling === 1,
       excludeDirs: this.deps.excludeDirs,
-      settle: this.deps.settle(),
+      settle: () => this.deps.settle(),
       alreadyTaken: (p, size, mtime) => pipeline.alreadyTaken(p, size, mtime),
       onFile: (file, sourceId) => pipeline.submit(file, sourceId),
       onRefused: (p, sourceId, reason, size) => pipeline.refuse(p, sourceId, reason, size),

@@ -2,9 +2,8 @@
 // by DCMTK's dump2dcm or Orthanc's worklist plugin). dcmjs reads explicit and implicit VR little
 // endian and applies Specific Character Set (ISO_IR 100 = Latin-1, ISO_IR 192 = UTF-8).
 import { createRequire } from 'node:module';
-import iconv from 'iconv-lite';
-import { isUtf8 } from 'node:buffer';
 import { firstIssueMessage, worklistEntrySchema } from '../../../../shared/orders.ts';
+import { declaredCharacterSet, redecode } from './dicom-charset.ts';
 import { localToUtcIso, parseDate, parseSex, parseTime, ymdToString } from './fields.ts';
 import { WorklistProviderError, type WorklistProviderResult } from './result.ts';
 
@@ -17,8 +16,8 @@ const dcmjs = createRequire(import.meta.url)('dcmjs') as { data: DcmjsData };
 
 /** The attributes of one worklist item that the station uses, as written in the file (trimmed). */
 export interface DicomWorklistItem {
-  /** Whether the file declared its Specific Character Set (when not, undeclared UTF-8 is recognised). */
-  characterSetDeclared: boolean;
+  /** Specific Character Set as declared (first value), e.g. "ISO_IR 100"; null when not declared. */
+  specificCharacterSet: string | null;
   patientId: string | null;
   /** DICOM form, "Family^Given^Middle^Prefix^Suffix". */
   patientName: string | null;
@@ -56,6 +55,10 @@ const withMetaHeader = (bytes: Buffer): Buffer => {
 
 const isPart10 = (bytes: Buffer): boolean => bytes.length >= 132 && bytes.toString('latin1', 128, 132) === 'DICM';
 
+// A bare worklist data set begins with group 0008 (character set, accession) or 0010 (patient);
+// anything else is not one, and dcmjs would read garbage lengths rather than fail.
+const looksLikeDataSet = (bytes: Buffer): boolean => bytes.length >= 8 && [0x0008, 0x0010].includes(bytes.readUInt16LE(0));
+
 const str = (value: unknown): string | null => {
   const v = Array.isArray(value) ? value[0] : value;
   if (typeof v === 'number') return String(v);
@@ -65,35 +68,29 @@ const str = (value: unknown): string | null => {
   return t === '' ? null : t;
 };
 
-// With no Specific Character Set, dcmjs decodes bytes as Latin-1. Senders that write UTF-8
-// without declaring it then show "MÃ¼ller"; undo that when the bytes are valid UTF-8.
-const undeclaredUtf8 = (value: string | null): string | null => {
-  if (value === null || !/[\u0080-\uffff]/.test(value)) return value;
-  const bytes = Buffer.from(Array.from(value, (ch) => {
-    const code = ch.codePointAt(0) ?? 0;
-    return code <= 0xff ? code : (iconv.encode(ch, 'windows-1252')[0] ?? 0x3f);
-  }));
-  return isUtf8(bytes) ? bytes.toString('utf8') : value;
-};
-
 /** Reads the attributes of one worklist item. Throws WorklistProviderError when the bytes are not DICOM. */
 export function readWorklistItem(bytes: Buffer): DicomWorklistItem {
   let ds: Record<string, unknown>;
+  let charset: string | null;
+  const notDicom = (cause?: unknown) =>
+    new WorklistProviderError('bad-file', 'The file is not a readable DICOM worklist item.', { cause });
+  if (!isPart10(bytes) && !looksLikeDataSet(bytes)) throw notDicom();
   try {
     const part10 = isPart10(bytes) ? bytes : withMetaHeader(bytes);
+    charset = declaredCharacterSet(part10);
     const buffer = part10.buffer.slice(part10.byteOffset, part10.byteOffset + part10.byteLength) as ArrayBuffer;
     const file = dcmjs.data.DicomMessage.readFile(buffer);
     ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(file.dict);
   } catch (error) {
-    throw new WorklistProviderError('bad-file', 'The file is not a readable DICOM worklist item.', { cause: error });
+    throw notDicom(error);
   }
-  // dcmjs rewrites Specific Character Set to "ISO_IR 192" once it has decoded; the original is not kept.
-  const declared = 'SpecificCharacterSet' in ds;
-  const textOf = (value: unknown) => (declared ? str(value) : undeclaredUtf8(str(value)));
+  // Top-level text is already decoded by dcmjs when a set is declared; sequence text never is.
+  const textOf = (value: unknown) => (charset !== null ? str(value) : redecode(str(value), null));
+  const stepText = (value: unknown) => redecode(str(value), charset);
   const sequence = ds.ScheduledProcedureStepSequence;
   const first = (Array.isArray(sequence) ? sequence[0] : sequence) as Record<string, unknown> | undefined;
   return {
-    characterSetDeclared: declared,
+    specificCharacterSet: charset,
     patientId: textOf(ds.PatientID),
     patientName: textOf(ds.PatientName),
     patientBirthDate: str(ds.PatientBirthDate),
@@ -105,10 +102,10 @@ export function readWorklistItem(bytes: Buffer): DicomWorklistItem {
       ? {
           startDate: str(first.ScheduledProcedureStepStartDate),
           startTime: str(first.ScheduledProcedureStepStartTime),
-          stepId: textOf(first.ScheduledProcedureStepID),
+          stepId: stepText(first.ScheduledProcedureStepID),
           stationAeTitle: str(first.ScheduledStationAETitle),
           modality: str(first.Modality),
-          location: textOf(first.ScheduledProcedureStepLocation),
+          location: stepText(first.ScheduledProcedureStepLocation),
         }
       : null,
   };
