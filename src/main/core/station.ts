@@ -10,6 +10,7 @@ import { ImagesRepo } from './db/images-repo.ts';
 import { SettingsRepo } from './db/settings-repo.ts';
 import { SourcesRepo } from './db/sources-repo.ts';
 import { EventBus } from './events.ts';
+import { Hooks } from './hooks.ts';
 import { nowIso } from './ids.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
@@ -48,6 +49,7 @@ export class Station {
   readonly db: Database;
   readonly log: Logger;
   readonly events = new EventBus();
+  readonly hooks = new Hooks();
   readonly spool: Spool;
   readonly images: ImagesRepo;
   readonly sourcesRepo: SourcesRepo;

@@ -49,6 +49,7 @@ export class DicomStructureError extends Error {
 const UNDEFINED_LENGTH = 0xffffffff;
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 const MAX_DEPTH = 32;
+const ROWS_TAG = 0x00280010;
 const MAX_INFLATED = 1 << 30;
 const IMPLICIT: DicomSyntax = { explicit: false, littleEndian: true };
 const EXPLICIT_LE: DicomSyntax = { explicit: true, littleEndian: true };
@@ -97,6 +98,7 @@ interface TopLevel {
   pixelDataStart: number | null;
   pixelData: PixelDataLayout | null;
   hasRows: boolean;
+  lastTag: number;
 }
 
 /** Elements from `pos` to the end of the buffer, or to an item delimiter when `inItem`. */
@@ -109,7 +111,10 @@ function walkElements(buf: Buffer, pos: number, syntax: DicomSyntax, depth: numb
       if (inItem && h.element === 0xe00d) return h.valueStart;
       throw malformed('an item marker appears outside a sequence');
     }
-    if (top && h.group === 0x0028 && h.element === 0x0010) top.hasRows = true;
+    if (top) {
+      top.lastTag = h.group * 0x10000 + h.element;
+      if (top.lastTag === ROWS_TAG) top.hasRows = true;
+    }
     if (h.length !== UNDEFINED_LENGTH) {
       pos = skipValue(buf, h);
       if (top && isPixelData(h) && top.pixelData === null) {
@@ -206,9 +211,11 @@ export function walkDicom(bytes: Buffer): DicomLayout {
     meta.transferSyntaxUid ?? (isVrLetters(bytes[meta.end + 4], bytes[meta.end + 5]) ? TS_EXPLICIT_LE : TS_IMPLICIT_LE);
   const dataset = transferSyntaxUid === TS_DEFLATED_LE ? inflate(bytes.subarray(meta.end)) : bytes.subarray(meta.end);
   const syntax = syntaxOf(transferSyntaxUid);
-  const top: TopLevel = { pixelDataStart: null, pixelData: null, hasRows: false };
+  const top: TopLevel = { pixelDataStart: null, pixelData: null, hasRows: false, lastTag: 0 };
   walkElements(dataset, 0, syntax, 0, false, top);
-  // An image whose pixels are missing was cut exactly between two elements.
-  if (top.hasRows && top.pixelData === null) throw truncated();
+  // Cut exactly between two elements: an image without its pixels, or a data set that stops
+  // before the image module (complete non-image objects, like worklist entries or reports, go on
+  // to later groups; elements are written in ascending tag order).
+  if (top.pixelData === null && (top.hasRows || top.lastTag < ROWS_TAG)) throw truncated();
   return { transferSyntaxUid, hasFileMeta, syntax, dataset, pixelDataStart: top.pixelDataStart, pixelData: top.pixelData };
 }

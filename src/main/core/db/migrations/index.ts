@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import * as m001 from './001-foundation.ts';
+import * as m002 from './002-worklist.ts';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
 }
 
 /** Append only: a released migration is never edited, a new one is added with the next number. */
-export const migrations: Migration[] = [{ version: 1, name: 'foundation', up: m001.up }];
+export const migrations: Migration[] = [
+  { version: 1, name: 'foundation', up: m001.up },
+  { version: 2, name: 'worklist', up: m002.up },
+];
