@@ -508,7 +508,7 @@ describe('CSV files', () => {
   });
 
   it('UTF-16 LE with BOM and tabs (Excel "Unicode text")', () => {
-    const tsv = 'MRN\tLast name\tFirst name\tBirthDate\tSex\tScheduledAt\n' + 'A-1\tØdegård\tÅse\t1957-04-30\tF\t2025-03-01T08:00:00Z\n';
+    const tsv = ['MRN\tLast name\tFirst name\tBirthDate\tSex\tScheduledAt', 'A-1\tØdegård\tÅse\t1957-04-30\tF\t2025-03-01T08:00:00Z', ''].join('\n');
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(tsv, 'utf-16le')]);
     const { entries, rejected } = parseWorklistCsv(bytes);
     expect(rejected).toEqual([]);
@@ -525,7 +525,12 @@ describe('CSV files', () => {
   });
 
   it('Windows-1252 with semicolons and Last/First columns', () => {
-    const csv = 'Nachname;Vorname;Patient-Nr;Geburtsdatum;Geschlecht;Datum;Uhrzeit;Abteilung\r\n' + 'Müller;Jürgen;K-77;01.02.1950;m;01.03.2025;14:15;Augenklinik Süd\r\n' + 'Ødegård;Åse;K-78;02.03.1951;w;01.03.2025;14:30;Augenklinik Süd\r\n';
+    const csv = [
+      'Nachname;Vorname;Patient-Nr;Geburtsdatum;Geschlecht;Datum;Uhrzeit;Abteilung',
+      'Müller;Jürgen;K-77;01.02.1950;m;01.03.2025;14:15;Augenklinik Süd',
+      'Ødegård;Åse;K-78;02.03.1951;w;01.03.2025;14:30;Augenklinik Süd',
+      '',
+    ].join('\r\n');
     const bytes = iconv.encode(csv, 'windows-1252');
     expect(bytes.includes(Buffer.from('Müller', 'utf8'))).toBe(false); // really single-byte
     const { entries, rejected } = parseWorklistCsv(bytes);
@@ -588,6 +593,14 @@ describe('CSV files', () => {
     expect(entries.map((e) => e.patientId)).toEqual(['P-3']);
     expect(rejected.map((r) => r.row)).toEqual([2, 3]);
     expect(rejected[0]?.reason).toMatch(/month-first/);
+  });
+
+  it('a Date column may carry the time too; month-first dates with times are caught as well', () => {
+    const ok = parseWorklistCsv(Buffer.from('PatientID,Name,Date\nP-1,One,2025-03-01 14:00\nP-2,Two,01.03.2025\n'));
+    expect(ok.entries.map((e) => e.scheduledAt)).toEqual([local(2025, 3, 1, 14), local(2025, 3, 1)]);
+    const us = parseWorklistCsv(Buffer.from('PatientID,Name,Date\nP-1,One,03/13/2025 14:00\nP-2,Two,03/04/2025 09:00\n'));
+    expect(us.entries).toEqual([]);
+    expect(us.rejected.map((r) => r.reason)).toEqual([expect.stringMatching(/month-first/), expect.stringMatching(/month-first/)]);
   });
 
   it('a header without the essential columns, an empty file and a broken quote are file errors', () => {

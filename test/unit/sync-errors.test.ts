@@ -91,7 +91,7 @@ describe('storageFailure', () => {
 describe('serverReason', () => {
   it('reads the reference server JSON, scrubs secrets and cuts long text', () => {
     expect(serverReason(JSON.stringify({ error: 'Some images named in the order are not in storage.', missingLocalIds: ['a', 'b'] }))).toBe(
-      'Some images named in the order are not in storage.: missing images: a, b',
+      'Some images named in the order are not in storage: missing images: a, b',
     );
     expect(serverReason(JSON.stringify({ error: 'Bad', reasons: ['Patient.Dob: must be YYYY-MM-DD'] }))).toBe('Bad: Patient.Dob: must be YYYY-MM-DD');
     expect(serverReason('upstream said Bearer abc.def and sig=XYZ')).toBe('upstream said Bearer [redacted] and sig=[redacted]');

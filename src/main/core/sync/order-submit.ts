@@ -44,7 +44,7 @@ export function serverReason(bodyText: string): string {
   try {
     const j = JSON.parse(bodyText) as { error?: unknown; reasons?: unknown; missingLocalIds?: unknown };
     const parts: string[] = [];
-    if (typeof j.error === 'string') parts.push(j.error);
+    if (typeof j.error === 'string') parts.push(j.error.replace(/\.$/, ''));
     if (Array.isArray(j.reasons)) parts.push(j.reasons.filter((r) => typeof r === 'string').join('; '));
     if (Array.isArray(j.missingLocalIds)) parts.push(`missing images: ${j.missingLocalIds.join(', ')}`);
     if (parts.length) reason = parts.filter(Boolean).join(': ');

@@ -1,43 +1,61 @@
 // Box (moving-average) filters by running sums: the cost does not depend on the radius, which keeps
 // the vessel-scale and illumination-scale filters cheap enough for the per-image budget.
 
-/** Mean over a (2r+1)x(2r+1) window, edges clamped. Returns a new array. */
+/** Mean over a (2r+1)x(2r+1) window, edges clamped (the edge pixel repeats). */
 export function boxMean(src: ArrayLike<number>, width: number, height: number, r: number): Float32Array {
-  const out = new Float32Array(width * height);
+  const n = width * height;
+  const out = new Float32Array(n);
   if (r <= 0) {
-    for (let i = 0; i < out.length; i++) out[i] = src[i]!;
+    for (let i = 0; i < n; i++) out[i] = src[i];
     return out;
   }
-  const tmp = new Float32Array(width * height);
-  const n = 2 * r + 1;
-  const inv = 1 / n;
+  const tmp = new Float32Array(n);
+  const last = width - 1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let s = 0;
-    for (let i = -r; i <= r; i++) s += src[row + clamp(i, width)]!;
+    for (let i = -r; i <= r; i++) s += src[row + (i < 0 ? 0 : i > last ? last : i)];
     for (let x = 0; x < width; x++) {
-      tmp[row + x] = s * inv;
-      s += src[row + clamp(x + r + 1, width)]! - src[row + clamp(x - r, width)]!;
+      tmp[row + x] = s;
+      const add = x + r + 1;
+      const sub = x - r;
+      s += src[row + (add > last ? last : add)] - src[row + (sub < 0 ? 0 : sub)];
     }
   }
-  // Vertical pass row by row, so memory is read in order.
+  // Vertical pass a row at a time, so memory is read in order.
   const acc = new Float64Array(width);
+  const lastRow = height - 1;
   for (let i = -r; i <= r; i++) {
-    const row = clamp(i, height) * width;
-    for (let x = 0; x < width; x++) acc[x] += tmp[row + x]!;
+    const row = (i < 0 ? 0 : i > lastRow ? lastRow : i) * width;
+    for (let x = 0; x < width; x++) acc[x] += tmp[row + x];
   }
+  const inv = 1 / ((2 * r + 1) * (2 * r + 1));
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    const add = clamp(y + r + 1, height) * width;
-    const sub = clamp(y - r, height) * width;
+    const a = y + r + 1;
+    const b = y - r;
+    const add = (a > lastRow ? lastRow : a) * width;
+    const sub = (b < 0 ? 0 : b) * width;
     for (let x = 0; x < width; x++) {
-      out[row + x] = acc[x]! * inv;
-      acc[x] += tmp[add + x]! - tmp[sub + x]!;
+      out[row + x] = acc[x] * inv;
+      acc[x] += tmp[add + x] - tmp[sub + x];
     }
   }
   return out;
 }
 
-function clamp(i: number, n: number): number {
-  return i < 0 ? 0 : i >= n ? n - 1 : i;
+/** Keep the cells whose whole (2r+1)² neighbourhood is set. */
+export function erode(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  const m = boxMean(mask, width, height, r);
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < out.length; i++) out[i] = m[i] > 0.999 ? 1 : 0;
+  return out;
+}
+
+/** Set the cells that have any set cell within r. */
+export function dilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  const m = boxMean(mask, width, height, r);
+  const out = new Uint8Array(mask.length);
+  for (let i = 0; i < out.length; i++) out[i] = m[i] > 0.001 ? 1 : 0;
+  return out;
 }

@@ -23,9 +23,9 @@ function kasa(xs: ArrayLike<number>, ys: ArrayLike<number>, count: number, keep:
   let my = 0;
   let n = 0;
   for (let i = 0; i < count; i++) {
-    if (keep && !keep(xs[i]!, ys[i]!)) continue;
-    mx += xs[i]!;
-    my += ys[i]!;
+    if (keep && !keep(xs[i], ys[i])) continue;
+    mx += xs[i];
+    my += ys[i];
     n++;
   }
   if (n < 8) return null;
@@ -33,9 +33,9 @@ function kasa(xs: ArrayLike<number>, ys: ArrayLike<number>, count: number, keep:
   my /= n;
   let suu = 0, svv = 0, suv = 0, suuu = 0, svvv = 0, suvv = 0, svuu = 0;
   for (let i = 0; i < count; i++) {
-    if (keep && !keep(xs[i]!, ys[i]!)) continue;
-    const u = xs[i]! - mx;
-    const v = ys[i]! - my;
+    if (keep && !keep(xs[i], ys[i])) continue;
+    const u = xs[i] - mx;
+    const v = ys[i] - my;
     suu += u * u;
     svv += v * v;
     suv += u * v;
@@ -55,8 +55,8 @@ function kasa(xs: ArrayLike<number>, ys: ArrayLike<number>, count: number, keep:
   const cy = vc + my;
   let ss = 0;
   for (let i = 0; i < count; i++) {
-    if (keep && !keep(xs[i]!, ys[i]!)) continue;
-    const e = Math.hypot(xs[i]! - cx, ys[i]! - cy) - r;
+    if (keep && !keep(xs[i], ys[i])) continue;
+    const e = Math.hypot(xs[i] - cx, ys[i] - cy) - r;
     ss += e * e;
   }
   return { cx, cy, r, rms: Math.sqrt(ss / n), points: n };

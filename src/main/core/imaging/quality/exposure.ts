@@ -1,5 +1,5 @@
-// Exposure inside the field of view: overall level and the share of blown-out (near-white) pixels.
-import { percentileOfHist } from './fov.ts';
+// Exposure inside the field of view: overall level and the share of blown-out (near-white) cells.
+import { percentile } from './fov.ts';
 
 export interface Exposure {
   /** Median luma inside the field of view, 0..255. */
@@ -10,17 +10,14 @@ export interface Exposure {
 
 const CLIP_LEVEL = 250;
 
-export function measureExposure(luma: Uint8Array, area: Uint8Array): Exposure {
-  const hist = new Uint32Array(256);
+export function measureExposure(luma: Float32Array, area: Uint8Array): Exposure {
   let count = 0;
   let clipped = 0;
   for (let i = 0; i < luma.length; i++) {
     if (!area[i]) continue;
-    const v = luma[i]!;
-    hist[v]!++;
     count++;
-    if (v >= CLIP_LEVEL) clipped++;
+    if (luma[i] >= CLIP_LEVEL) clipped++;
   }
   if (count === 0) return { medianLuma: 0, clipped: 0 };
-  return { medianLuma: percentileOfHist(hist, count, 0.5), clipped: clipped / count };
+  return { medianLuma: percentile(luma, 0.5, area), clipped: clipped / count };
 }

@@ -1,12 +1,12 @@
 // The field of view (FOV): the round, lit aperture of a fundus camera on its black surround.
-// Finds the lit pixels, fits the aperture circle to the edge of the lit area, and measures how
-// well the picture fits that model.
+// Works on the cell grid: finds the lit cells, fits the aperture circle to the edge of the lit
+// area, and measures how well the picture fits that model. Lengths are in cells.
 import { boxMean } from './box.ts';
 import { fitCircle, type Circle } from './circle.ts';
-import type { Planes } from './planes.ts';
+import type { Grid } from './grid.ts';
 
 export interface Fov {
-  /** 1 where the pixel is lit (inside the aperture and not in a dark patch). */
+  /** 1 where the cell is lit (inside the aperture and not in a dark patch). */
   mask: Uint8Array;
   circle: Circle | null;
   /** Brightest-channel level of the surround, 0..255. */
@@ -19,8 +19,6 @@ export interface Fov {
   darkCorners: number;
   /** Lit share of the fitted aperture (circle inside the frame). */
   fill: number;
-  /** Lit pixels outside the fitted aperture, as a share of the lit pixels. */
-  spill: number;
   /** Distance of the aperture centre from the frame centre, in aperture radii. */
   offset: number;
   /** Share of the aperture circle's area that lies inside the frame. */
@@ -29,35 +27,31 @@ export interface Fov {
   roundness: number;
 }
 
-// The surround must be darker than this share of the frame's bright level to count as dark.
+// A corner is dark when below this share of the frame's bright level.
 const DARK_CORNER_SHARE = 0.25;
 
-export function findFov(p: Planes): Fov {
-  const { width: w, height: h } = p;
+export function findFov(grid: Grid): Fov {
+  const { gw: w, gh: h } = grid;
   const n = w * h;
-  // Smooth at ~1% of the short side so vessels and noise don't punch holes in the lit area.
-  const smooth = boxMean(p.maxc, w, h, Math.max(1, Math.round(Math.min(w, h) / 128)));
-  const hist = new Uint32Array(256);
-  for (let i = 0; i < n; i++) hist[smooth[i]! | 0]!++;
-  const peak = percentileOfHist(hist, n, 0.95);
-
-  const corners = cornerLevels(p.maxc, w, h);
-  const sorted = [...corners].sort((a, b) => a - b);
+  // Smooth over 3x3 cells (~12 px) so vessels and noise don't punch holes in the lit area.
+  const level = boxMean(grid.bright, w, h, 1);
+  const peak = percentile(level, 0.95);
+  const corners = cornerLevels(grid.bright, w, h);
   // The second-darkest corner: one corner may carry burned-in text.
-  const surround = sorted[1]!;
+  const surround = [...corners].sort((a, b) => a - b)[1]!;
   const darkCorners = corners.filter((c) => c < Math.max(8, DARK_CORNER_SHARE * peak)).length;
 
   const threshold = surround + Math.max(8, 0.1 * (peak - surround));
   const mask = new Uint8Array(n);
   let lit = 0;
   for (let i = 0; i < n; i++) {
-    if (smooth[i]! > threshold) {
+    if (level[i] > threshold) {
       mask[i] = 1;
       lit++;
     }
   }
-  const circle = lit > 0 && lit < n ? fitCircle(...edgePoints(mask, w, h)) : null;
-  const geo = circle ? circleGeometry(mask, w, h, circle, lit) : { fill: 0, spill: 1, inFrame: 0 };
+  const circle = lit > 0 && lit < n ? fitCircle(...edgePoints(level, mask, w, h, threshold)) : null;
+  const geo = circle ? circleGeometry(mask, w, h, circle) : { fill: 0, inFrame: 0 };
   return {
     mask,
     circle,
@@ -66,42 +60,58 @@ export function findFov(p: Planes): Fov {
     coverage: lit / n,
     darkCorners,
     fill: geo.fill,
-    spill: geo.spill,
     inFrame: geo.inFrame,
     offset: circle ? Math.hypot(circle.cx - w / 2, circle.cy - h / 2) / circle.r : 1,
     roundness: circle ? circle.rms / circle.r : 1,
   };
 }
 
-export function percentileOfHist(hist: ArrayLike<number>, total: number, q: number): number {
+export function percentile(values: ArrayLike<number>, q: number, mask?: Uint8Array): number {
+  const hist = new Uint32Array(256);
+  let total = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (mask && !mask[i]) continue;
+    const v = values[i];
+    hist[v < 0 ? 0 : v > 255 ? 255 : v | 0]++;
+    total++;
+  }
   const target = q * total;
   let acc = 0;
-  for (let v = 0; v < hist.length; v++) {
-    acc += hist[v]!;
-    if (acc >= target) return v;
+  for (let v = 0; v < 256; v++) {
+    acc += hist[v];
+    if (acc >= target && total > 0) return v;
   }
-  return hist.length - 1;
+  return 0;
 }
 
-function cornerLevels(maxc: Uint8Array, w: number, h: number): number[] {
-  const s = Math.max(2, Math.round(Math.min(w, h) * 0.03));
+function cornerLevels(bright: Float32Array, w: number, h: number): number[] {
+  // ~3 % of the short side.
+  const s = Math.max(1, Math.round(Math.min(w, h) * 0.03));
   const mean = (x0: number, y0: number): number => {
     let sum = 0;
-    for (let y = y0; y < y0 + s; y++) for (let x = x0; x < x0 + s; x++) sum += maxc[y * w + x]!;
+    for (let y = y0; y < y0 + s; y++) for (let x = x0; x < x0 + s; x++) sum += bright[y * w + x];
     return sum / (s * s);
   };
   return [mean(0, 0), mean(w - s, 0), mean(0, h - s), mean(w - s, h - s)];
 }
 
-/** The ends of the longest lit run on every row and column, where that end is not the frame edge. */
-function edgePoints(mask: Uint8Array, w: number, h: number): [Float64Array, Float64Array, number] {
+/**
+ * Where the longest lit run of every row and column ends, unless it ends at the frame: those are
+ * points on the aperture's edge. Interpolated between cells to where the level crosses the threshold.
+ */
+function edgePoints(level: Float32Array, mask: Uint8Array, w: number, h: number, t: number): [Float64Array, Float64Array, number] {
   const xs = new Float64Array(2 * (w + h));
   const ys = new Float64Array(2 * (w + h));
   let k = 0;
-  const scan = (len: number, at: (i: number) => number, push: (pos: number) => void): void => {
+  // Position of the crossing between cell a (dark) and cell b (lit), as a fraction from a to b.
+  const cross = (a: number, b: number): number => {
+    const d = level[b] - level[a];
+    return d > 0 ? Math.min(1, Math.max(0, (t - level[a]) / d)) : 0.5;
+  };
+  const run = (len: number, index: (i: number) => number): [number, number] => {
     let best = 0, bestStart = -1, start = -1;
     for (let i = 0; i <= len; i++) {
-      const v = i < len ? at(i) : 0;
+      const v = i < len ? mask[index(i)] : 0;
       if (v && start < 0) start = i;
       else if (!v && start >= 0) {
         if (i - start > best) {
@@ -111,44 +121,59 @@ function edgePoints(mask: Uint8Array, w: number, h: number): [Float64Array, Floa
         start = -1;
       }
     }
-    if (best === 0) return;
-    if (bestStart > 0) push(bestStart - 0.5);
-    if (bestStart + best < len) push(bestStart + best - 0.5);
+    return [bestStart, best];
   };
   for (let y = 0; y < h; y++) {
-    scan(w, (x) => mask[y * w + x]!, (x) => {
-      xs[k] = x;
+    const at = (x: number): number => y * w + x;
+    const [s, len] = run(w, at);
+    if (len === 0) continue;
+    if (s > 0) {
+      xs[k] = s - 1 + cross(at(s - 1), at(s));
       ys[k++] = y;
-    });
+    }
+    const e = s + len - 1;
+    if (e < w - 1) {
+      xs[k] = e + 1 - cross(at(e + 1), at(e));
+      ys[k++] = y;
+    }
   }
   for (let x = 0; x < w; x++) {
-    scan(h, (y) => mask[y * w + x]!, (y) => {
+    const at = (y: number): number => y * w + x;
+    const [s, len] = run(h, at);
+    if (len === 0) continue;
+    if (s > 0) {
       xs[k] = x;
-      ys[k++] = y;
-    });
+      ys[k++] = s - 1 + cross(at(s - 1), at(s));
+    }
+    const e = s + len - 1;
+    if (e < h - 1) {
+      xs[k] = x;
+      ys[k++] = e + 1 - cross(at(e + 1), at(e));
+    }
   }
   return [xs, ys, k];
 }
 
-function circleGeometry(mask: Uint8Array, w: number, h: number, c: Circle, lit: number): { fill: number; spill: number; inFrame: number } {
+function circleGeometry(mask: Uint8Array, w: number, h: number, c: Circle): { fill: number; inFrame: number } {
   let inside = 0;
-  let litInside = 0;
-  const r2 = c.r * c.r;
-  for (let y = 0; y < h; y++) {
+  let lit = 0;
+  forEachInCircle(c, 1, w, h, (i) => {
+    inside++;
+    lit += mask[i];
+  });
+  return { fill: inside > 0 ? lit / inside : 0, inFrame: inside / (Math.PI * c.r * c.r) };
+}
+
+/** Calls fn with the index of every cell whose centre is inside the circle (radius scaled) and the frame. */
+export function forEachInCircle(c: Circle, scale: number, w: number, h: number, fn: (i: number) => void): void {
+  const r = c.r * scale;
+  const y0 = Math.max(0, Math.ceil(c.cy - r));
+  const y1 = Math.min(h - 1, Math.floor(c.cy + r));
+  for (let y = y0; y <= y1; y++) {
     const dy = y - c.cy;
-    const span = r2 - dy * dy;
-    if (span < 0) continue;
-    const half = Math.sqrt(span);
+    const half = Math.sqrt(Math.max(0, r * r - dy * dy));
     const x0 = Math.max(0, Math.ceil(c.cx - half));
     const x1 = Math.min(w - 1, Math.floor(c.cx + half));
-    for (let x = x0; x <= x1; x++) {
-      inside++;
-      litInside += mask[y * w + x]!;
-    }
+    for (let x = x0; x <= x1; x++) fn(y * w + x);
   }
-  return {
-    fill: inside > 0 ? litInside / inside : 0,
-    spill: lit > 0 ? (lit - litInside) / lit : 1,
-    inFrame: inside / (Math.PI * r2),
-  };
 }

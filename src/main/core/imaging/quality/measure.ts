@@ -1,72 +1,77 @@
 // All the measurements of one picture, in physical units, before any judgement.
 import type { RawImage } from '../decode.ts';
-import { blueToRed } from './colour.ts';
+import { dilate, erode } from './box.ts';
+import { measureColour } from './colour.ts';
 import { measureExposure } from './exposure.ts';
 import { measureFocus } from './focus.ts';
 import { findFov } from './fov.ts';
-import { apertureRegion, measureIllumination } from './illumination.ts';
-import { dilate, erode } from './mask.ts';
-import { toPlanes } from './planes.ts';
+import { CELL, toGrid } from './grid.ts';
+import { measureIllumination } from './illumination.ts';
 
 export interface Measurements {
+  /** Lit share of the frame. */
   coverage: number;
+  /** Frame corners that are dark, 0..4. */
   darkCorners: number;
+  /** Lit share of the fitted aperture circle. */
   fill: number;
-  spill: number;
+  /** Aperture centre's distance from the frame centre, in radii. */
   offset: number;
+  /** Share of the aperture circle inside the frame. */
   inFrame: number;
+  /** RMS distance of the lit edge from the circle, in radii. */
   roundness: number;
   /** Aperture diameter over the frame's short side. */
   diameter: number;
+  /** 95th percentile of the brightest channel over the frame, 0..255. */
   peak: number;
   blueToRed: number;
+  blueToRedSpread: number;
   vesselContrast: number;
   coarseContrast: number;
   medianLuma: number;
   clipped: number;
   darkArea: number;
   brightArea: number;
-  analysedShare: number;
 }
 
 export function measure(img: RawImage): Measurements {
-  const p = toPlanes(img);
-  const { width: w, height: h } = p;
-  const short = Math.min(w, h);
-  const fov = findFov(p);
-  // Aperture diameter in pixels; bounded so a bad fit on a non-fundus picture can't run away.
-  const d = Math.min(1.7 * short, Math.max(0.4 * short, fov.circle ? 2 * fov.circle.r : short));
+  const grid = toGrid(img);
+  const { gw, gh } = grid;
+  const short = Math.min(img.width, img.height);
+  const fov = findFov(grid);
+  // Aperture diameter in pixels; bounded so a poor fit on a non-fundus picture can't run away.
+  const d = Math.min(1.7 * short, Math.max(0.4 * short, fov.circle ? 2 * fov.circle.r * CELL : short));
   // Main vessels are ~1 % of a 45° field across; this box spans a vessel and the retina beside it.
   const vesselRadius = Math.max(2, Math.round(d / 64));
-  let area = erode(fov.mask, w, h, vesselRadius + 2);
-  if (p.textPixels > 0) {
-    const text = dilate(p.text, w, h, 3);
+  // Analysed cells: lit, far enough inside that the vessel-scale box stays on the retina, no text.
+  let area = erode(fov.mask, gw, gh, Math.ceil((vesselRadius + 2) / CELL));
+  if (grid.textCells > 0) {
+    const text = dilate(grid.text, gw, gh, 1);
     for (let i = 0; i < area.length; i++) if (text[i]) area[i] = 0;
   }
   let analysed = 0;
-  for (let i = 0; i < area.length; i++) analysed += area[i]!;
-  if (analysed < 0.02 * w * h) area = fov.mask;
-  const focus = measureFocus(p.green, area, w, h, vesselRadius);
-  const exposure = measureExposure(p.luma, area);
-  const region = fov.circle && fov.roundness < 0.2 ? apertureRegion(fov.circle, w, h, 0.9) : fov.mask;
-  const light = measureIllumination(p.luma, region, w, h, d / 20, exposure.medianLuma);
+  for (let i = 0; i < area.length; i++) analysed += area[i];
+  // A small or ragged lit area (not a fundus, or nearly black) is measured as it is.
+  if (analysed < 0.02 * gw * gh) area = fov.mask;
+
+  const focus = measureFocus(grid.green, img.width, img.height, area, gw, vesselRadius);
+  const exposure = measureExposure(grid.luma, area);
+  const colour = measureColour(grid.r, grid.g, grid.b, area);
+  const aperture = fov.circle && fov.roundness < 0.2 ? fov.circle : null;
+  const light = measureIllumination(grid.luma, gw, gh, aperture, fov.mask, exposure.medianLuma);
   return {
     coverage: fov.coverage,
     darkCorners: fov.darkCorners,
     fill: fov.fill,
-    spill: fov.spill,
     offset: fov.offset,
     inFrame: fov.inFrame,
     roundness: fov.roundness,
     diameter: d / short,
     peak: fov.peak,
-    blueToRed: blueToRed(img.data, area),
-    vesselContrast: focus.vesselContrast,
-    coarseContrast: focus.coarseContrast,
-    medianLuma: exposure.medianLuma,
-    clipped: exposure.clipped,
-    darkArea: light.darkArea,
-    brightArea: light.brightArea,
-    analysedShare: analysed / (w * h),
+    ...colour,
+    ...focus,
+    ...exposure,
+    ...light,
   };
 }

@@ -72,8 +72,9 @@ const rowToEntry = (cells: readonly string[], map: CsvColumnMap, source: string,
   const rawAt = cell('scheduledAt');
   const rawDate = cell('date');
   if (!slashOk && (isSlash(rawAt) || isSlash(rawDate))) return { reason: slashWarning };
-  if (rawAt !== null) {
-    scheduledAt = parseDateTime(rawAt);
+  if (rawAt !== null || map.time === undefined) {
+    // One column with the date and perhaps a time ("Date" exports often carry both).
+    scheduledAt = parseDateTime(rawAt ?? rawDate ?? '');
   } else {
     const date = rawDate === null ? null : parseDate(rawDate);
     const rawTime = cell('time');

@@ -38,7 +38,7 @@ export const slashDateOrder = (values: Iterable<string>): 'day-first' | 'month-f
   let dayFirst = false;
   let monthFirst = false;
   for (const value of values) {
-    const m = /^(\d{1,2})\/(\d{1,2})\/\d{4}$/.exec(value.trim());
+    const m = /^(\d{1,2})\/(\d{1,2})\/\d{4}(?:[T ]|$)/.exec(value.trim());
     if (!m) continue;
     if (Number(m[1]) > 12) dayFirst = true;
     if (Number(m[2]) > 12) monthFirst = true;
