@@ -9,10 +9,15 @@ export type LateralitySource = 'dicom-image' | 'dicom-series' | 'exif' | 'filena
 export interface ImageFacts {
   format: 'jpeg' | 'tiff' | 'png' | 'dicom' | 'unknown';
   patientId: string | null;
+  /** Whether the patient id was in the file's own metadata or came from the site's file-name rule. */
+  patientIdSource: 'metadata' | 'filename' | null;
   patientName: string | null;
   birthDate: string | null; // YYYY-MM-DD
   sex: string | null; // M, F, O
   accessionNumber: string | null;
+  accessionSource: 'metadata' | 'filename' | null;
+  /** The id of the file-name rule that matched, if any. */
+  fileNameRuleId: string | null;
   scheduledStepId: string | null; // DICOM Scheduled Procedure Step ID / worklist item id
   laterality: Laterality | null;
   lateralitySource: LateralitySource | null;
@@ -36,10 +41,13 @@ export interface ImageFacts {
 export const emptyFacts = (): ImageFacts => ({
   format: 'unknown',
   patientId: null,
+  patientIdSource: null,
   patientName: null,
   birthDate: null,
   sex: null,
   accessionNumber: null,
+  accessionSource: null,
+  fileNameRuleId: null,
   scheduledStepId: null,
   laterality: null,
   lateralitySource: null,

@@ -7,7 +7,7 @@ import { sniffFormat } from '../../src/main/core/metadata/sniff.ts';
 import { OP_8BIT_SOP_CLASS, TS_EXPLICIT_LE, TS_IMPLICIT_LE, TS_JPEG_BASELINE, writeTestDicom } from '../fixtures/dicom.ts';
 
 const noiseJpeg = (width: number, height: number, mean = 128) =>
-  sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean, sigma: 50 } } }).jpeg({ quality: 90 }).toBuffer();
+  sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean, sigma: 50 } } }).jpeg({ quality: 90 }).toBuffer();
 
 const rgbRamp = (width: number, height: number): Buffer => {
   const data = Buffer.alloc(width * height * 3);
@@ -105,9 +105,14 @@ describe('DICOM facts', () => {
     expect(facts({ ImageLaterality: 'B', Laterality: 'R' })).toMatchObject({ laterality: null, lateralitySource: null });
   });
 
-  it('reads the Scheduled Procedure Step ID from the Request Attributes Sequence', () => {
-    const file = writeTestDicom({ extra: { RequestAttributesSequence: [{ RequestedProcedureID: 'RP-1', ScheduledProcedureStepID: 'SPS-9' }] } });
-    expect(parseDicom(file).facts.scheduledStepId).toBe('SPS-9');
+  it('reads the Scheduled Procedure Step ID and the field from their sequences', () => {
+    const file = writeTestDicom({
+      extra: {
+        RequestAttributesSequence: [{ RequestedProcedureID: 'RP-1', ScheduledProcedureStepID: 'SPS-9' }],
+        RelativeImagePositionCodeSequence: [{ CodeValue: 'X1', CodingSchemeDesignator: '99TEST', CodeMeaning: 'Macula centred' }],
+      },
+    });
+    expect(parseDicom(file).facts).toMatchObject({ scheduledStepId: 'SPS-9', field: 'Macula centred' });
   });
 
   it('takes the offset inside Acquisition DateTime over Timezone Offset From UTC, and local time without either', () => {

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { isJpegComplete, readJpegFrameHeader } from '../../src/main/core/metadata/jpeg.ts';
 
 const photo = (exif?: Record<string, Record<string, string>>) => {
-  const img = sharp({ create: { width: 120, height: 80, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg();
+  const img = sharp({ create: { width: 120, height: 80, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg();
   return (exif ? img.withExif(exif) : img).toBuffer();
 };
 

@@ -115,7 +115,7 @@ const valid: CloudSettingsInput = {
   stationId: 'station-1',
 };
 
-const problemsOf = (input: Partial<CloudSettingsInput> & Record<string, unknown>) => {
+const problemsOf = (input: Record<string, unknown>) => {
   const r = cloudSettingsSchema.safeParse({ ...valid, ...input });
   return r.success ? {} : settingsProblems(r.error);
 };

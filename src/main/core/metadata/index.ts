@@ -66,11 +66,20 @@ export async function readImage(bytes: Buffer, fileName: string, rules: FileName
 
 /** Fills only the facts the file's own metadata left empty. */
 export function withFileNameRules(facts: ImageFacts, fileName: string, rules: readonly FileNameRule[]): ImageFacts {
-  const match = applyFileNameRules(fileName, rules);
-  if (!match) return facts;
   const out = { ...facts };
-  out.patientId ??= match.patientId;
-  out.accessionNumber ??= match.accessionNumber;
+  out.patientIdSource = facts.patientId ? 'metadata' : null;
+  out.accessionSource = facts.accessionNumber ? 'metadata' : null;
+  const match = applyFileNameRules(fileName, rules);
+  if (!match) return out;
+  out.fileNameRuleId = match.ruleId;
+  if (!out.patientId && match.patientId) {
+    out.patientId = match.patientId;
+    out.patientIdSource = 'filename';
+  }
+  if (!out.accessionNumber && match.accessionNumber) {
+    out.accessionNumber = match.accessionNumber;
+    out.accessionSource = 'filename';
+  }
   out.field ??= match.field;
   if (out.laterality === null && match.laterality !== null) {
     out.laterality = match.laterality;

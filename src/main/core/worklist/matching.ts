@@ -52,8 +52,8 @@ export type IdSource = 'metadata' | 'filename';
  */
 export type MatchFacts = Pick<ImageFacts, 'patientId' | 'accessionNumber' | 'scheduledStepId' | 'laterality' | 'takenAt'> & {
   fileNameRuleMatched?: boolean;
-  patientIdSource?: IdSource;
-  accessionSource?: IdSource;
+  patientIdSource?: IdSource | null;
+  accessionSource?: IdSource | null;
 };
 
 export interface MatchResult {

@@ -23,14 +23,3 @@ export function integral(plane: Uint8Array, width: number, height: number): Inte
   }
   return { table, stride, width, height };
 }
-
-/** Mean of the (2r+1)² box centred on (x, y), clipped to the frame. */
-export function boxMeanAt(s: Integral, x: number, y: number, r: number): number {
-  const x0 = x - r < 0 ? 0 : x - r;
-  const y0 = y - r < 0 ? 0 : y - r;
-  const x1 = x + r + 1 > s.width ? s.width : x + r + 1;
-  const y1 = y + r + 1 > s.height ? s.height : y + r + 1;
-  const t = s.table;
-  const sum = t[y1 * s.stride + x1] - t[y0 * s.stride + x1] - t[y1 * s.stride + x0] + t[y0 * s.stride + x0];
-  return sum / ((x1 - x0) * (y1 - y0));
-}
