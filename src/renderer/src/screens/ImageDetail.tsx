@@ -5,7 +5,7 @@ import { EyeBadge, QualityBadge, StatusBadge } from '../components/Badges.tsx';
 import { formatBytes, formatDateTime } from '../format.ts';
 
 const LABELS: Record<string, string> = {
-  patientId: 'Patient ID', patientName: 'Patient name', birthDate: 'Birth date', sex: 'Sex', accessionNumber: 'Accession number',
+  patientId: 'Patient ID', patientIdSource: 'Patient ID read from', accessionSource: 'Accession read from', fileNameRuleId: 'File-name rule', patientName: 'Patient name', birthDate: 'Birth date', sex: 'Sex', accessionNumber: 'Accession number',
   scheduledStepId: 'Worklist item', laterality: 'Eye', lateralitySource: 'Eye read from', field: 'Field', takenAt: 'Taken (UTC)',
   takenOffset: 'Camera time offset', make: 'Camera make', model: 'Camera model', serial: 'Camera serial', modality: 'Modality',
   studyUid: 'Study UID', seriesUid: 'Series UID', sopUid: 'SOP instance UID', sopClassUid: 'SOP class', transferSyntaxUid: 'Transfer syntax',
@@ -48,7 +48,7 @@ export function ImageDetail({ id, onClose }: { id: string; onClose: () => void }
             </div>
             <div className="detail-facts">
               <div className="row-title">
-                <EyeBadge eye={data.laterality} />
+                {data.status !== 'error' && <EyeBadge eye={data.laterality} />}
                 <StatusBadge image={data} />
                 <QualityBadge quality={data.quality} />
               </div>

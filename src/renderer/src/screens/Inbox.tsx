@@ -74,7 +74,7 @@ export function InboxScreen() {
                 </div>
                 <div className="row-main">
                   <div className="row-title">
-                    <EyeBadge eye={img.laterality} />
+                    {img.status !== 'error' && <EyeBadge eye={img.laterality} />}
                     <StatusBadge image={img} />
                     <QualityBadge quality={img.quality} />
                     <span className="file-name" title={img.sourcePath}>{img.fileName}</span>

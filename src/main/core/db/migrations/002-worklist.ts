@@ -53,6 +53,7 @@ export function up(db: Database): void {
     ALTER TABLE images ADD COLUMN match_rule TEXT;        -- accession, patient-id, filename-rule, capturing-now, operator
     ALTER TABLE images ADD COLUMN match_confidence TEXT;  -- strong, weak
     ALTER TABLE images ADD COLUMN rejected_reason TEXT;   -- rejected by the operator: kept, never sent
+    ALTER TABLE images ADD COLUMN match_note TEXT;        -- why matching left it unassigned (operator's words, no patient data)
     CREATE INDEX images_order ON images(order_id, eye);
     CREATE INDEX images_unassigned ON images(ingested_at) WHERE order_id IS NULL AND status = 'ready';
 
@@ -67,6 +68,7 @@ export function up(db: Database): void {
       after TEXT
     );
     CREATE INDEX audit_order ON audit(order_id, seq);
+    CREATE INDEX audit_image ON audit(image_id) WHERE image_id IS NOT NULL;
     CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 
@@ -75,7 +77,10 @@ export function up(db: Database): void {
       last_attempt_at TEXT,
       last_ok_at TEXT,
       last_error TEXT,
-      entry_count INTEGER NOT NULL DEFAULT 0
+      last_error_code TEXT,
+      entry_count INTEGER NOT NULL DEFAULT 0,
+      rejected TEXT,                          -- JSON: the rows the last good answer skipped, and why (no patient data)
+      file_errors TEXT                        -- JSON: folder files that could not be read, and why
     );
   `);
 }
