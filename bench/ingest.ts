@@ -45,6 +45,7 @@ for (let i = 0; i < count; i++) {
   await writeFile(tmp, files[i]!);
   await rename(tmp, path.join(host.watchDir, `burst-${i}.jpg`));
 }
+const writeSeconds = (performance.now() - t0) / 1000;
 await waitForCount(count);
 const burstSeconds = (performance.now() - t0) / 1000;
 const imagesPerSecond = count / burstSeconds;
@@ -65,7 +66,9 @@ for (const item of list.items) {
   const ev = seen.get(item.id);
   if (done !== undefined && ev !== undefined) latencies.push(ev - done);
 }
-const errors = list.items.filter((i) => i.status !== 'ready').length;
+const notReady = list.items.filter((i) => i.status !== 'ready');
+for (const i of notReady) console.error(`not ready: ${i.fileName}: ${(i as { error?: string }).error}`);
+const errors = notReady.length;
 ws.close();
 await host.stop();
 
@@ -73,6 +76,7 @@ const result = {
   images: count,
   avgFileMB: Number(avgMb.toFixed(2)),
   burstSeconds: Number(burstSeconds.toFixed(2)),
+  writeSeconds: Number(writeSeconds.toFixed(2)),
   imagesPerSecond: Number(imagesPerSecond.toFixed(1)),
   latencySamples: latencies.length,
   latencyMsP50: Number(percentile(latencies, 50).toFixed(1)),

@@ -36,19 +36,33 @@ export function worklistUrlProblem(url: string): string | null {
   return null;
 }
 
-const httpSchema = z.object({
-  enabled: z.boolean().default(false),
-  url: z.string().trim().max(2000, 'The address can be at most 2000 characters.').default(''),
+// The fields without defaults, so a partial change never resets what it does not name.
+const httpFields = {
+  enabled: z.boolean(),
+  url: z.string().trim().max(2000, 'The address can be at most 2000 characters.'),
   /** Sent as "Authorization: Bearer <token>". Secret. */
-  token: z.string().trim().max(4000, 'The token can be at most 4000 characters.').default(''),
-  timeoutSeconds: z.number().int().min(1, 'The timeout must be at least 1 second.').max(120, 'The timeout can be at most 120 seconds.').default(10),
-  pollSeconds: z.number().int().min(10, 'Ask the server at most every 10 seconds.').max(3600, 'Ask the server at least once an hour.').default(60),
+  token: z.string().trim().max(4000, 'The token can be at most 4000 characters.'),
+  timeoutSeconds: z.number().int().min(1, 'The timeout must be at least 1 second.').max(120, 'The timeout can be at most 120 seconds.'),
+  pollSeconds: z.number().int().min(10, 'Ask the server at most every 10 seconds.').max(3600, 'Ask the server at least once an hour.'),
+};
+const folderFields = {
+  enabled: z.boolean(),
+  path: z.string().trim().max(1000, 'The folder path can be at most 1000 characters.'),
+  pollSeconds: z.number().int().min(5, 'Read the folder at most every 5 seconds.').max(3600, 'Read the folder at least once an hour.'),
+};
+
+const httpSchema = z.object({
+  enabled: httpFields.enabled.default(false),
+  url: httpFields.url.default(''),
+  token: httpFields.token.default(''),
+  timeoutSeconds: httpFields.timeoutSeconds.default(10),
+  pollSeconds: httpFields.pollSeconds.default(60),
 });
 
 const folderSchema = z.object({
-  enabled: z.boolean().default(false),
-  path: z.string().trim().max(1000).default(''),
-  pollSeconds: z.number().int().min(5, 'Read the folder at most every 5 seconds.').max(3600, 'Read the folder at least once an hour.').default(30),
+  enabled: folderFields.enabled.default(false),
+  path: folderFields.path.default(''),
+  pollSeconds: folderFields.pollSeconds.default(30),
 });
 
 export const worklistSettingsSchema = z
@@ -90,8 +104,8 @@ export type WorklistSettingsView = z.output<typeof worklistSettingsViewSchema>;
  * replaces it.
  */
 export const worklistSettingsPatchSchema = z.object({
-  http: httpSchema.partial().optional(),
-  folder: folderSchema.partial().optional(),
+  http: z.object(httpFields).partial().optional(),
+  folder: z.object(folderFields).partial().optional(),
   ungradableReasons: z.array(z.string()).optional(),
   rejectReasons: z.array(z.string()).optional(),
   burstGapSeconds: z.number().optional(),

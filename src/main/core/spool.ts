@@ -28,7 +28,10 @@ export class Spool {
     return existsSync(this.pathFor(hash, kind));
   }
 
-  /** Stores bytes under their hash. Idempotent: a second put of the same bytes is a no-op. */
+  /**
+   * Stores bytes under their hash. Idempotent: a second put of the same bytes is a no-op.
+   * Originals are fsynced before the rename; thumbnails are not (they can always be made again).
+   */
   async put(hash: string, bytes: Buffer, kind: 'original' | 'thumb' = 'original'): Promise<string> {
     const final = this.pathFor(hash, kind);
     if (existsSync(final)) return final;
@@ -37,7 +40,7 @@ export class Spool {
     const fh = await open(tmp, 'wx');
     try {
       await fh.writeFile(bytes);
-      await fh.sync();
+      if (kind === 'original') await fh.sync();
     } finally {
       await fh.close();
     }

@@ -9,6 +9,9 @@ import { electronMediaUrls, handleProtocols, registerSchemes } from './protocols
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { APP_ORIGIN, hardenApp, hardenSession } from './security.ts';
 
+// See headless/cli.ts: a larger libuv pool so fsyncs do not stall sharp's decodes.
+process.env.UV_THREADPOOL_SIZE ??= '8';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 let station: Station | null = null;
 let win: BrowserWindow | null = null;

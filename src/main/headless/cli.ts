@@ -14,6 +14,10 @@ const usage = `Usage: npm run headless -- --data DIR [--watch DIR ...] [--port N
   --port N       loopback port (default 4780; 0 picks a free one)
   --token TOKEN  access token (default: random each start; or set CAPTURE_STATION_TOKEN)`;
 
+// File reads, fsyncs and sharp's decodes share libuv's pool (4 threads by default); with four
+// ingests in flight a larger pool keeps fsyncs from stalling decodes. Set before any async work.
+process.env.UV_THREADPOOL_SIZE ??= '8';
+
 const repoRoot = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 
 async function main(): Promise<void> {

@@ -38,7 +38,13 @@ export const imageSummarySchema = z.object({
   fullUrl: z.string().nullable(),
   quality: qualitySchema.nullable(),
   orderId: z.string().nullable(),
+  /** "Name · patient ID" of the linked order, for lists; null when unassigned. */
+  orderLabel: z.string().nullable(),
+  /** The eye the photo is filed under (the file's laterality, or the operator's choice); null = not known. */
+  eye: lateralitySchema.nullable(),
   matchRule: z.string().nullable(),
+  /** strong (the file's own ids), weak (file name, capturing now: shown to the operator), operator, confirmed. */
+  matchConfidence: z.string().nullable(),
   rejected: z.boolean(),
   syncState: z.string().nullable(),
 });

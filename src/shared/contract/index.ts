@@ -6,12 +6,15 @@ import { imageMethods } from './images.ts';
 import { sourceMethods } from './sources.ts';
 import { stationMethods } from './station.ts';
 import { settingsMethods } from './settings.ts';
+import { worklistMethods } from './worklist.ts';
+import { volumeEvents, volumeMethods } from './volumes.ts';
 
 export const methods = {
   ...stationMethods,
   ...imageMethods,
   ...sourceMethods,
   ...settingsMethods,
+  ...volumeMethods,
 } satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -24,7 +27,14 @@ export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
 export const events = {
   'images.changed': z.object({ ids: z.array(z.string()) }),
   'sources.changed': z.object({}),
+  /** Orders or exams changed (created, edited, completed, best pick, ...): re-query the worklist and open exams. */
+  'orders.changed': z.object({ ids: z.array(z.string()) }),
+  /** Who is signed in for the shift changed, or the list of names did. */
+  'operators.changed': z.object({}),
+  /** A worklist provider was asked (its state or error may have changed). */
+  'providers.changed': z.object({}),
   'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  ...volumeEvents,
 };
 
 export type Events = typeof events;
@@ -45,3 +55,5 @@ export * from './images.ts';
 export * from './sources.ts';
 export * from './station.ts';
 export * from './settings.ts';
+export * from './worklist.ts';
+export * from './volumes.ts';

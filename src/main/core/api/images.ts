@@ -5,7 +5,7 @@ import type { Handlers, MediaUrls } from './types.ts';
 
 type Summary = MethodOutput<'images.list'>['items'][number];
 
-export function toSummary(row: ImageRow, urls: MediaUrls): Summary {
+export function toSummary(row: ImageRow, urls: MediaUrls, orderLabel: string | null = null): Summary {
   const hasPreview = row.preview === 'ok';
   return {
     id: row.id,
@@ -32,9 +32,12 @@ export function toSummary(row: ImageRow, urls: MediaUrls): Summary {
       row.quality_verdict && row.quality_score !== null
         ? { score: row.quality_score, verdict: row.quality_verdict as 'good' | 'borderline' | 'retake', reasons: JSON.parse(row.quality_reasons ?? '[]') }
         : null,
-    orderId: null,
-    matchRule: null,
-    rejected: false,
+    orderId: row.order_id ?? null,
+    orderLabel: row.order_id ? orderLabel : null,
+    eye: row.eye ?? null,
+    matchRule: row.match_rule ?? null,
+    matchConfidence: row.match_confidence ?? null,
+    rejected: (row.rejected_reason ?? null) !== null,
     syncState: null,
   };
 }
@@ -43,19 +46,27 @@ export interface ImagesApiDeps {
   images: ImagesRepo;
   urls: MediaUrls;
   retry(id: string): Promise<void>;
+  /** "Name · patient ID" of an order, for the Inbox (worklist feature). */
+  orderLabel?(orderId: string): string | null;
 }
 
-export function imagesApi({ images, urls, retry }: ImagesApiDeps): Handlers<'images.list' | 'images.get' | 'images.retry'> {
+export function imagesApi({ images, urls, retry, orderLabel }: ImagesApiDeps): Handlers<'images.list' | 'images.get' | 'images.retry'> {
   return {
     'images.list': ({ limit, status }) => {
       const { rows, total } = images.list(limit, status);
-      return { items: rows.map((r) => toSummary(r, urls)), total };
+      const labels = new Map<string, string | null>();
+      const labelOf = (orderId: string | null | undefined): string | null => {
+        if (!orderId || !orderLabel) return null;
+        if (!labels.has(orderId)) labels.set(orderId, orderLabel(orderId));
+        return labels.get(orderId) ?? null;
+      };
+      return { items: rows.map((r) => toSummary(r, urls, labelOf(r.order_id))), total };
     },
     'images.get': ({ id }) => {
       const row = images.byId(id);
       if (!row) throw new StationError('not-found', 'That image is no longer here.');
       return {
-        ...toSummary(row, urls),
+        ...toSummary(row, urls, row.order_id && orderLabel ? orderLabel(row.order_id) : null),
         facts: row.facts ? JSON.parse(row.facts) : {},
         qualityMetrics: row.quality_metrics ? JSON.parse(row.quality_metrics) : null,
       };

@@ -29,6 +29,13 @@ export interface ImageRow {
   ingested_at: string;
   complete_at: string | null;
   updated_at: string;
+  // Worklist (migration 002): the order and eye the photo is filed under, and how it got there.
+  order_id?: string | null;
+  eye?: 'OD' | 'OS' | null;
+  match_rule?: string | null;
+  match_confidence?: string | null;
+  match_note?: string | null;
+  rejected_reason?: string | null;
 }
 
 export interface NewReadyImage {

@@ -33,7 +33,7 @@ export class IngestPipeline {
 
   constructor(deps: PipelineDeps) {
     this.deps = deps;
-    this.queue = new WorkQueue(deps.concurrency ?? 3);
+    this.queue = new WorkQueue(deps.concurrency ?? 4);
   }
 
   get pending(): number {
@@ -78,7 +78,11 @@ export class IngestPipeline {
     return !!s && s.image_id !== null && s.size_bytes === size && s.mtime_ms === mtimeMs;
   }
 
-  async ingest(file: SettledFile, sourceId: string | null): Promise<string | null> {
+  /**
+   * `opts.fileNameRules` are tried before the station's own (a camera's device profile); refused
+   * files still get their visible row. Returns the image id, or null when the file was refused.
+   */
+  async ingest(file: SettledFile, sourceId: string | null, opts: { fileNameRules?: FileNameRule[] } = {}): Promise<string | null> {
     const { images, spool, events, log } = this.deps;
     const fileName = path.basename(file.path);
     const at = nowIso();
@@ -96,7 +100,8 @@ export class IngestPipeline {
         return existing.id;
       }
 
-      const { facts, preview } = await readImage(file.bytes, fileName, this.deps.fileNameRules());
+      const rules = opts.fileNameRules?.length ? [...opts.fileNameRules, ...this.deps.fileNameRules()] : this.deps.fileNameRules();
+      const { facts, preview } = await readImage(file.bytes, fileName, rules);
       let thumbnail: Buffer | null = null;
       let quality = null;
       let previewNote: string | null = null;
@@ -113,8 +118,7 @@ export class IngestPipeline {
         }
       }
 
-      await spool.put(hash, file.bytes);
-      if (thumbnail) await spool.put(hash, thumbnail, 'thumb');
+      await Promise.all([spool.put(hash, file.bytes), thumbnail ? spool.put(hash, thumbnail, 'thumb') : null]);
 
       const id = newId();
       images.transaction(() => {

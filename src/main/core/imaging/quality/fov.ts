@@ -96,62 +96,70 @@ function cornerLevels(bright: Float32Array, w: number, h: number): number[] {
 }
 
 /**
- * Where the longest lit run of every row and column ends, unless it ends at the frame: those are
- * points on the aperture's edge. Interpolated between cells to where the level crosses the threshold.
+ * Where the longest lit run of every row and column ends, unless it ends at the frame: points on
+ * the aperture's edge, interpolated between cells to where the level crosses the threshold. The
+ * aperture's rim is a sharp step to black; a shadow inside it fades. So only points whose step is
+ * at least half the typical step are kept.
  */
 function edgePoints(level: Float32Array, mask: Uint8Array, w: number, h: number, t: number): [Float64Array, Float64Array, number] {
-  const xs = new Float64Array(2 * (w + h));
-  const ys = new Float64Array(2 * (w + h));
+  const cap = 2 * (w + h);
+  const xs = new Float64Array(cap);
+  const ys = new Float64Array(cap);
+  const steps = new Float64Array(cap);
   let k = 0;
-  // Position of the crossing between cell a (dark) and cell b (lit), as a fraction from a to b.
-  const cross = (a: number, b: number): number => {
-    const d = level[b] - level[a];
-    return d > 0 ? Math.min(1, Math.max(0, (t - level[a]) / d)) : 0.5;
-  };
-  const run = (len: number, index: (i: number) => number): [number, number] => {
-    let best = 0, bestStart = -1, start = -1;
-    for (let i = 0; i <= len; i++) {
-      const v = i < len ? mask[index(i)] : 0;
-      if (v && start < 0) start = i;
-      else if (!v && start >= 0) {
-        if (i - start > best) {
-          best = i - start;
-          bestStart = start;
-        }
-        start = -1;
-      }
-    }
-    return [bestStart, best];
+  // One edge between dark cell `out` and lit cell `in`; `deeper` is INSET cells further into the lit run.
+  const push = (x: number, y: number, out: number, inner: number, deeper: number, along: 'x' | 'y', sign: number): void => {
+    const d = level[inner] - level[out];
+    const f = d > 0 ? Math.min(1, Math.max(0, (t - level[out]) / d)) : 0.5;
+    xs[k] = along === 'x' ? x - sign * (1 - f) : x;
+    ys[k] = along === 'y' ? y - sign * (1 - f) : y;
+    steps[k++] = level[deeper] - level[out];
   };
   for (let y = 0; y < h; y++) {
     const at = (x: number): number => y * w + x;
-    const [s, len] = run(w, at);
+    const [s, len] = longestRun(w, (x) => mask[at(x)]);
     if (len === 0) continue;
-    if (s > 0) {
-      xs[k] = s - 1 + cross(at(s - 1), at(s));
-      ys[k++] = y;
-    }
     const e = s + len - 1;
-    if (e < w - 1) {
-      xs[k] = e + 1 - cross(at(e + 1), at(e));
-      ys[k++] = y;
-    }
+    if (s > 0) push(s, y, at(s - 1), at(s), at(Math.min(e, s + INSET)), 'x', 1);
+    if (e < w - 1) push(e, y, at(e + 1), at(e), at(Math.max(s, e - INSET)), 'x', -1);
   }
   for (let x = 0; x < w; x++) {
     const at = (y: number): number => y * w + x;
-    const [s, len] = run(h, at);
+    const [s, len] = longestRun(h, (y) => mask[at(y)]);
     if (len === 0) continue;
-    if (s > 0) {
-      xs[k] = x;
-      ys[k++] = s - 1 + cross(at(s - 1), at(s));
-    }
     const e = s + len - 1;
-    if (e < h - 1) {
-      xs[k] = x;
-      ys[k++] = e + 1 - cross(at(e + 1), at(e));
+    if (s > 0) push(x, s, at(s - 1), at(s), at(Math.min(e, s + INSET)), 'y', 1);
+    if (e < h - 1) push(x, e, at(e + 1), at(e), at(Math.max(s, e - INSET)), 'y', -1);
+  }
+  if (k === 0) return [xs, ys, 0];
+  const typical = [...steps.subarray(0, k)].sort((a, b) => a - b)[k >> 1]!;
+  let kept = 0;
+  for (let i = 0; i < k; i++) {
+    if (steps[i] < 0.5 * typical) continue;
+    xs[kept] = xs[i];
+    ys[kept] = ys[i];
+    kept++;
+  }
+  return [xs, ys, kept];
+}
+
+// How far into the lit run the step height is read, in cells (~3 % of a 384-pixel side).
+const INSET = 3;
+
+function longestRun(len: number, lit: (i: number) => number): [number, number] {
+  let best = 0, bestStart = -1, start = -1;
+  for (let i = 0; i <= len; i++) {
+    const v = i < len ? lit(i) : 0;
+    if (v && start < 0) start = i;
+    else if (!v && start >= 0) {
+      if (i - start > best) {
+        best = i - start;
+        bestStart = start;
+      }
+      start = -1;
     }
   }
-  return [xs, ys, k];
+  return [bestStart, best];
 }
 
 function circleGeometry(mask: Uint8Array, w: number, h: number, c: Circle): { fill: number; inFrame: number } {
