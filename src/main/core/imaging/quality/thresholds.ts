@@ -15,8 +15,6 @@ export interface QualityThresholds {
   maxEdgeIrregularity: number;
   /** Largest median blue/red ratio: above it the picture is grey, white or bluish, not a colour fundus. */
   maxBlueToRed: number;
-  /** Largest spread (90th - 10th percentile) of blue/red: several materials (skin, sclera, iris). */
-  maxColourSpread: number;
   /** Largest contrast of shapes a few vessels wide: iris, pupil, lids, furniture. */
   maxCoarseContrast: number;
 
@@ -39,6 +37,9 @@ export interface QualityThresholds {
   brightAreaGood: number;
   /** Median blue/red above which scattered light (haze) is suspected; up to maxBlueToRed it is borderline. */
   hazeBlueToRedGood: number;
+  /** Spread (90th - 10th percentile) of blue/red across the field: a whitish veil over part of it. */
+  colourSpreadRetake: number;
+  colourSpreadGood: number;
 
   // Framing: distance of the aperture centre from the frame centre, in radii.
   offCentreRetake: number;
@@ -51,7 +52,6 @@ export const defaultQualityThresholds: Readonly<QualityThresholds> = Object.free
   minFieldCoverage: 0.15,
   maxEdgeIrregularity: 0.15,
   maxBlueToRed: 0.85,
-  maxColourSpread: 0.45,
   maxCoarseContrast: 0.3,
 
   vesselContrastRetake: 0.06,
@@ -69,6 +69,8 @@ export const defaultQualityThresholds: Readonly<QualityThresholds> = Object.free
   brightAreaRetake: 0.4,
   brightAreaGood: 0.25,
   hazeBlueToRedGood: 0.5,
+  colourSpreadRetake: 0.45,
+  colourSpreadGood: 0.3,
 
   offCentreRetake: 0.25,
   offCentreGood: 0.15,
@@ -85,7 +87,6 @@ export const qualityThresholdsSchema = z
     minFieldCoverage: share,
     maxEdgeIrregularity: share,
     maxBlueToRed: ratio,
-    maxColourSpread: ratio,
     maxCoarseContrast: share,
     vesselContrastRetake: share,
     vesselContrastGood: share,
@@ -100,6 +101,8 @@ export const qualityThresholdsSchema = z
     brightAreaRetake: share,
     brightAreaGood: share,
     hazeBlueToRedGood: ratio,
+    colourSpreadRetake: ratio,
+    colourSpreadGood: ratio,
     offCentreRetake: z.number().min(0).max(2),
     offCentreGood: z.number().min(0).max(2),
   })
@@ -111,6 +114,7 @@ export const qualityThresholdsSchema = z
   .refine((t) => t.darkAreaGood < t.darkAreaRetake, { message: 'Dark edge: the good level must be below the retake level.', path: ['darkAreaGood'] })
   .refine((t) => t.brightAreaGood < t.brightAreaRetake, { message: 'Glare: the good level must be below the retake level.', path: ['brightAreaGood'] })
   .refine((t) => t.hazeBlueToRedGood < t.maxBlueToRed, { message: 'Haze: the good level must be below the not-a-fundus level.', path: ['hazeBlueToRedGood'] })
+  .refine((t) => t.colourSpreadGood < t.colourSpreadRetake, { message: 'Colour spread: the good level must be below the retake level.', path: ['colourSpreadGood'] })
   .refine((t) => t.offCentreGood < t.offCentreRetake, { message: 'Off-centre: the good level must be below the retake level.', path: ['offCentreGood'] });
 
 /** Fills what a stored setting leaves out with the defaults, then validates the whole. */

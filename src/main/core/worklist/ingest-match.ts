@@ -1,0 +1,116 @@
+// Matching at ingest: runs inside the transaction that stores a new image (IngestPipeline store
+// hook), against an in-memory index of the orders, so a match costs a few Map lookups however many
+// orders there are. The index is refreshed after every committed order change.
+import type { Database, Statement } from 'better-sqlite3';
+import type { FileNameRule, ImageFacts } from '../../../shared/domain.ts';
+import { localDateString, normalisePatientId } from '../../../shared/orders.ts';
+import type { Logger } from '../logger.ts';
+import { applyFileNameRules } from '../metadata/filename-rules.ts';
+import { writeAudit } from './audit.ts';
+import { buildMatchIndex, indexOrder, matchImage, unindexOrder, type MatchCandidates, type MatchFacts, type MatchOrder, type MatchResult } from './matching.ts';
+import type { OrderRow, OrdersRepo } from './orders-repo.ts';
+
+/** The name automatic links are audited under. */
+export const STATION_OPERATOR = 'Station (automatic)';
+
+/** Closed exams stay in the index this long, so an image naming one is held back, not matched elsewhere. */
+const CLOSED_DAYS = 30;
+
+const same = (a: string | null, b: string | null): boolean => a !== null && b !== null && normalisePatientId(a) === normalisePatientId(b);
+
+/**
+ * What matching needs from stored facts. The metadata stage has already filled ids the file did
+ * not carry from the site's file-name rule; an id equal to what the rule gives is taken as coming
+ * from the file name (weak: the safe side), any other id as the file's own metadata (strong).
+ */
+export function matchFactsFor(facts: ImageFacts, fileName: string, rules: readonly FileNameRule[]): MatchFacts {
+  const rule = applyFileNameRules(fileName, rules);
+  if (!rule) return { ...facts, fileNameRuleMatched: false, patientIdSource: 'metadata', accessionSource: 'metadata' };
+  return {
+    ...facts,
+    fileNameRuleMatched: true,
+    patientIdSource: same(facts.patientId, rule.patientId) ? 'filename' : 'metadata',
+    accessionSource: same(facts.accessionNumber, rule.accessionNumber) ? 'filename' : 'metadata',
+  };
+}
+
+const toMatchOrder = (o: Pick<OrderRow, 'id' | 'patient_id' | 'accession_number' | 'external_order_id' | 'scheduled_step_id' | 'status' | 'scheduled_at'>): MatchOrder => ({
+  id: o.id,
+  patientId: o.patient_id,
+  accessionNumber: o.accession_number,
+  externalOrderId: o.external_order_id,
+  scheduledStepId: o.scheduled_step_id,
+  status: o.status,
+  scheduledAt: o.scheduled_at,
+});
+
+export interface StoredImage {
+  id: string;
+  facts: ImageFacts;
+  fileName: string;
+}
+
+export class IngestMatcher {
+  private readonly db: Database;
+  private readonly repo: OrdersRepo;
+  private readonly rules: () => readonly FileNameRule[];
+  private readonly log: Logger;
+  private readonly update: Statement;
+  private index: MatchCandidates = buildMatchIndex([]);
+
+  constructor(db: Database, repo: OrdersRepo, rules: () => readonly FileNameRule[], log: Logger) {
+    this.db = db;
+    this.repo = repo;
+    this.rules = rules;
+    this.log = log;
+    this.update = db.prepare('UPDATE images SET order_id = @orderId, eye = @eye, match_rule = @rule, match_confidence = @confidence, match_note = @note WHERE id = @id');
+  }
+
+  get size(): number {
+    return this.index.orders.size;
+  }
+
+  rebuild(now = new Date()): void {
+    const since = localDateString(new Date(now.getTime() - CLOSED_DAYS * 86_400_000));
+    this.index = buildMatchIndex(this.repo.matchable(since).map(toMatchOrder), this.repo.capturingNowId());
+  }
+
+  /** After a commit that changed these orders (or "capturing now"). */
+  refresh(orderIds: Iterable<string>): void {
+    for (const id of orderIds) {
+      const row = this.repo.byId(id);
+      if (row) indexOrder(this.index, toMatchOrder(row));
+      else unindexOrder(this.index, id);
+    }
+    this.index.capturingNowOrderId = this.repo.capturingNowId();
+  }
+
+  decide(image: StoredImage): MatchResult {
+    return matchImage(matchFactsFor(image.facts, image.fileName, this.rules()), this.index);
+  }
+
+  /**
+   * The store hook: decides and writes the link inside the caller's transaction. Its own writes
+   * run in a savepoint, so a failure here leaves the image stored and unassigned, never lost.
+   */
+  readonly storeHook = (image: StoredImage): void => {
+    try {
+      this.db.transaction(() => {
+        const r = this.decide(image);
+        this.update.run({ id: image.id, orderId: r.orderId, eye: r.eye, rule: r.rule, confidence: r.confidence, note: r.note });
+        if (r.orderId) {
+          this.repo.refreshStatus(r.orderId, new Date().toISOString());
+          writeAudit(this.db, {
+            operator: STATION_OPERATOR,
+            action: 'auto-assign',
+            orderId: r.orderId,
+            imageId: image.id,
+            after: { orderId: r.orderId, eye: r.eye, rule: r.rule, confidence: r.confidence, note: r.note },
+          });
+        }
+      })();
+    } catch (err) {
+      this.log.error({ imageId: image.id, err: (err as Error).message }, 'matching failed; the image stays unassigned');
+    }
+  };
+}
