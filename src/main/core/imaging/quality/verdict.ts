@@ -1,5 +1,6 @@
-// From measurements to the operator's hint: each check maps its measurement onto a 0..1 scale on
-// which the retake line is 0.4 and the good line 0.7; the photo's score is its weakest check.
+// From measurements to the operator's hint. Each check maps its measurement onto a 0..1 scale on
+// which the retake level lands on 0.4, the good level on 0.7 and the ideal on 1; the photo's score
+// is its weakest check, so the verdict and the score can never disagree.
 import type { QualityResult, QualityVerdict } from '../../../../shared/domain.ts';
 import type { Measurements } from './measure.ts';
 import type { QualityThresholds } from './thresholds.ts';
@@ -19,54 +20,74 @@ export const GOOD_FROM = 0.7;
 // Not a fundus at all: below every genuine fundus photo, however poor.
 const NOT_RETINAL_SCORE = 0.05;
 
-interface Check {
-  reason: string;
-  score: number;
-}
+// Where a check gives full marks: typical values of sharp, well-exposed photos (docs/QUALITY.md).
+const IDEAL = {
+  vesselContrast: 0.2,
+  darkLuma: 80,
+  brightLuma: 120,
+  share: 0,
+  blueToRed: 0.3,
+  colourSpread: 0.1,
+  offCentre: 0,
+};
 
 /**
- * Maps a measurement onto the score scale: the retake level lands on 0.4, the good level on 0.7,
- * and one more such step beyond either end on 0 or 1. Works for both directions.
+ * Maps a measurement onto the score scale: retake level -> 0.4, good level -> 0.7, ideal -> 1,
+ * and as far again below the retake level as the good level is above it -> 0. Either direction.
  */
-export function rampScore(value: number, retake: number, good: number): number {
+export function rampScore(value: number, retake: number, good: number, ideal: number): number {
   const t = (value - retake) / (good - retake);
-  if (!Number.isFinite(t)) return value >= good ? 1 : 0;
-  if (t < 0) return Math.max(0, RETAKE_BELOW + RETAKE_BELOW * t);
+  if (!(t >= 0)) return Number.isNaN(t) ? 0 : Math.max(0, RETAKE_BELOW * (1 + t));
   if (t < 1) return RETAKE_BELOW + (GOOD_FROM - RETAKE_BELOW) * t;
-  return Math.min(1, GOOD_FROM + (1 - GOOD_FROM) * (t - 1));
+  const beyond = ideal === good ? 1 : (value - good) / (ideal - good);
+  return Math.min(1, GOOD_FROM + (1 - GOOD_FROM) * beyond);
 }
 
-/** Which fundus-photo rules the picture breaks (names of the failed rules). */
+/** The fundus-photo rules the picture breaks; empty for a fundus photo. */
 export function notRetinalRules(m: Measurements, t: QualityThresholds): string[] {
-  const failed: string[] = [];
   if (m.peak < t.minPeakLevel) return ['black'];
+  const failed: string[] = [];
   if (m.darkCorners < t.minDarkCorners) failed.push('no-dark-surround');
   if (m.coverage < t.minFieldCoverage) failed.push('small-field');
   if (m.roundness > t.maxEdgeIrregularity) failed.push('not-round');
   // Colour and shapes can only be judged in a picture that is not too dark to see.
   if (m.medianLuma >= t.darkRetake) {
     if (m.blueToRed > t.maxBlueToRed) failed.push('not-red');
-    if (m.blueToRedSpread > t.maxColourSpread) failed.push('mixed-colours');
     if (m.coarseContrast > t.maxCoarseContrast) failed.push('large-shapes');
   }
   return failed;
 }
 
-export function judge(m: Measurements, t: QualityThresholds): Omit<QualityResult, 'metrics'> & { failedRules: string[] } {
+interface Check {
+  reason: string;
+  score: number;
+}
+
+export interface Judgement extends Omit<QualityResult, 'metrics'> {
+  failedRules: string[];
+}
+
+export function judge(m: Measurements, t: QualityThresholds): Judgement {
   const failedRules = notRetinalRules(m, t);
   if (failedRules.length > 0) {
     return { score: NOT_RETINAL_SCORE, verdict: 'retake', reasons: [QUALITY_REASONS.notRetinal], failedRules };
   }
   const checks: Check[] = [
-    { reason: QUALITY_REASONS.blurry, score: rampScore(m.vesselContrast, t.vesselContrastRetake, t.vesselContrastGood) },
-    { reason: QUALITY_REASONS.tooDark, score: rampScore(m.medianLuma, t.darkRetake, t.darkGood) },
-    { reason: QUALITY_REASONS.tooBright, score: rampScore(m.medianLuma, t.brightRetake, t.brightGood) },
-    { reason: QUALITY_REASONS.tooBright, score: rampScore(m.clipped, t.clippedRetake, t.clippedGood) },
-    { reason: QUALITY_REASONS.darkEdge, score: rampScore(m.darkArea, t.darkAreaRetake, t.darkAreaGood) },
-    { reason: QUALITY_REASONS.uneven, score: rampScore(m.brightArea, t.brightAreaRetake, t.brightAreaGood) },
-    { reason: QUALITY_REASONS.uneven, score: rampScore(m.blueToRed, t.maxBlueToRed, t.hazeBlueToRedGood) },
-    { reason: QUALITY_REASONS.offCentre, score: rampScore(m.offset, t.offCentreRetake, t.offCentreGood) },
+    { reason: QUALITY_REASONS.blurry, score: rampScore(m.vesselContrast, t.vesselContrastRetake, t.vesselContrastGood, IDEAL.vesselContrast) },
+    { reason: QUALITY_REASONS.tooDark, score: rampScore(m.medianLuma, t.darkRetake, t.darkGood, IDEAL.darkLuma) },
+    { reason: QUALITY_REASONS.tooBright, score: rampScore(m.medianLuma, t.brightRetake, t.brightGood, IDEAL.brightLuma) },
+    { reason: QUALITY_REASONS.tooBright, score: rampScore(m.clipped, t.clippedRetake, t.clippedGood, IDEAL.share) },
+    { reason: QUALITY_REASONS.darkEdge, score: rampScore(m.darkArea, t.darkAreaRetake, t.darkAreaGood, IDEAL.share) },
+    { reason: QUALITY_REASONS.uneven, score: rampScore(m.brightArea, t.brightAreaRetake, t.brightAreaGood, IDEAL.share) },
+    { reason: QUALITY_REASONS.offCentre, score: rampScore(m.offset, t.offCentreRetake, t.offCentreGood, IDEAL.offCentre) },
   ];
+  // In a photo too dark to see, sensor noise decides the colour: only 'Too dark' applies then.
+  if (m.medianLuma >= t.darkRetake) {
+    checks.push(
+      { reason: QUALITY_REASONS.uneven, score: rampScore(m.blueToRed, t.maxBlueToRed, t.hazeBlueToRedGood, IDEAL.blueToRed) },
+      { reason: QUALITY_REASONS.uneven, score: rampScore(m.blueToRedSpread, t.colourSpreadRetake, t.colourSpreadGood, IDEAL.colourSpread) },
+    );
+  }
   checks.sort((a, b) => a.score - b.score);
   const score = checks[0]!.score;
   const reasons = [...new Set(checks.filter((c) => c.score < GOOD_FROM).map((c) => c.reason))];

@@ -1,0 +1,573 @@
+// Orders and exams: what the operator does on the Worklist, Exam, Unassigned and Audit screens.
+// Every change runs in one transaction with its audit row (who, what, when, before, after), the
+// matching index is refreshed after the commit, and only then are the events emitted.
+import type { Database } from 'better-sqlite3';
+import type { OrderSummary, Exam, ExamImage, AuditEntry } from '../../../shared/contract/worklist.ts';
+import type { MethodOutput } from '../../../shared/contract/index.ts';
+import { StationError } from '../../../shared/errors.ts';
+import { isOpenOrderStatus, localDateString, type OrderInput, type Sex } from '../../../shared/orders.ts';
+import type { ImageRow } from '../db/images-repo.ts';
+import type { EventBus } from '../events.ts';
+import type { Hooks } from '../hooks.ts';
+import { newId, nowIso } from '../ids.ts';
+import type { Logger } from '../logger.ts';
+import type { MediaUrls } from '../api/types.ts';
+import { toSummary } from '../api/images.ts';
+import { assignImages } from './assign.ts';
+import { writeAudit } from './audit.ts';
+import { chooseBestImage, eyeGradable, inOrderTaken, type EyeImage } from './best-image.ts';
+import { groupBursts } from './bursts.ts';
+import type { IngestMatcher } from './ingest-match.ts';
+import type { Operators } from './operators.ts';
+import { orderDay, type EyeStatsRow, type ExamEyeRow, type OrderFields, type OrderRow, type OrdersRepo } from './orders-repo.ts';
+
+type Eye = 'OD' | 'OS';
+const EYES: readonly Eye[] = ['OD', 'OS'];
+const EYE_WORDS: Record<Eye, string> = { OD: 'right eye (OD)', OS: 'left eye (OS)' };
+
+export interface ExamServiceDeps {
+  db: Database;
+  repo: OrdersRepo;
+  operators: Operators;
+  matcher: IngestMatcher;
+  events: EventBus;
+  hooks: Hooks;
+  log: Logger;
+  urls: MediaUrls;
+  /** The station's site (settings.siteId); '' = one site, show everything. */
+  siteId(): string;
+  ungradableReasons(): readonly string[];
+  burstGapSeconds(): number;
+}
+
+interface Ctx {
+  operator: string;
+  at: string;
+  orders: Set<string>;
+  images: Set<string>;
+}
+
+const toEyeImage = (r: ImageRow): EyeImage => ({
+  id: r.id,
+  takenAt: r.taken_at,
+  ingestedAt: r.ingested_at,
+  qualityScore: r.quality_score,
+  qualityVerdict: r.quality_verdict,
+  rejected: (r.rejected_reason ?? null) !== null,
+});
+
+const orderFieldsOf = (o: OrderInput, site: string | null): OrderFields => ({
+  patientId: o.patientId,
+  name: o.name,
+  birthDate: o.birthDate,
+  sex: o.sex,
+  scheduledAt: o.scheduledAt,
+  site: o.site ?? site,
+  externalOrderId: o.externalOrderId,
+  accessionNumber: o.accessionNumber,
+  scheduledStepId: null,
+});
+
+const fieldsOfRow = (r: OrderRow): OrderFields => ({
+  patientId: r.patient_id,
+  name: r.patient_name,
+  birthDate: r.birth_date,
+  sex: r.sex,
+  scheduledAt: r.scheduled_at,
+  site: r.site,
+  externalOrderId: r.external_order_id,
+  accessionNumber: r.accession_number,
+  scheduledStepId: r.scheduled_step_id,
+});
+
+/** Only the fields that differ, for an audit row that says what changed. */
+export function changedFields(before: OrderFields, after: OrderFields): { before: Partial<OrderFields>; after: Partial<OrderFields> } | null {
+  const b: Partial<OrderFields> = {};
+  const a: Partial<OrderFields> = {};
+  for (const k of Object.keys(after) as (keyof OrderFields)[]) {
+    if ((before[k] ?? null) !== (after[k] ?? null)) {
+      (b as Record<string, unknown>)[k] = before[k] ?? null;
+      (a as Record<string, unknown>)[k] = after[k] ?? null;
+    }
+  }
+  return Object.keys(a).length ? { before: b, after: a } : null;
+}
+
+const emptyStats = () => ({ n: 0, rejected: 0, gradable: 0, retake: 0, weak: 0 });
+
+export class ExamService {
+  private readonly d: ExamServiceDeps;
+
+  constructor(deps: ExamServiceDeps) {
+    this.d = deps;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Reading
+  // ----------------------------------------------------------------------------------------------
+
+  today(): string {
+    return localDateString(new Date());
+  }
+
+  orderLabel(orderId: string): string | null {
+    const o = this.d.repo.byId(orderId);
+    return o ? `${o.patient_name} · ${o.patient_id}` : null;
+  }
+
+  summary(row: OrderRow, stats: readonly EyeStatsRow[], eyes: readonly ExamEyeRow[]): OrderSummary {
+    const per = { OD: emptyStats(), OS: emptyStats(), none: emptyStats() };
+    for (const s of stats) {
+      const t = per[s.eye ?? 'none'];
+      t.n += s.n;
+      t.rejected += s.rejected ?? 0;
+      t.gradable += s.gradable ?? 0;
+      t.retake += s.retake ?? 0;
+      t.weak += s.weak ?? 0;
+    }
+    const eyeOut = (eye: Eye): OrderSummary['eyes'][Eye] => {
+      const t = per[eye];
+      const state = eyes.find((e) => e.eye === eye);
+      const usable = t.n - t.rejected;
+      const reason = state?.ungradable_reason ?? null;
+      const gradable = reason !== null ? 'ungradable' : usable === 0 ? 'none' : t.gradable > 0 ? 'yes' : t.retake === usable ? 'no' : 'unknown';
+      return {
+        imageCount: usable,
+        rejectedCount: t.rejected,
+        best: usable === 0 ? 'none' : state?.best_image_id ? 'picked' : 'auto',
+        gradable,
+        ungradableReason: reason,
+      };
+    };
+    return {
+      id: row.id,
+      patientId: row.patient_id,
+      name: row.patient_name,
+      birthDate: row.birth_date,
+      sex: (['M', 'F', 'O', 'U'].includes(row.sex ?? '') ? row.sex : null) as Sex | null,
+      scheduledAt: row.scheduled_at,
+      day: row.scheduled_day,
+      site: row.site,
+      externalOrderId: row.external_order_id,
+      accessionNumber: row.accession_number,
+      scheduledStepId: row.scheduled_step_id,
+      source: row.source,
+      status: row.status,
+      capturingNow: row.capturing_now === 1,
+      revision: row.revision,
+      completedAt: row.completed_at,
+      eyes: { OD: eyeOut('OD'), OS: eyeOut('OS') },
+      unknownEyeCount: per.none.n - per.none.rejected,
+      weakCount: per.OD.weak + per.OS.weak + per.none.weak,
+    };
+  }
+
+  private summaryOf(row: OrderRow): OrderSummary {
+    return this.summary(row, this.d.repo.statsFor(row.id), this.d.repo.eyes(row.id));
+  }
+
+  private inSite(row: OrderRow, site: string): boolean {
+    return site === '' || row.site === null || row.site.toLowerCase() === site.toLowerCase();
+  }
+
+  worklist(input: { day?: string; search?: string; allDays?: boolean; allSites?: boolean }): MethodOutput<'worklist.list'> {
+    const day = input.day ?? this.today();
+    const site = this.d.siteId();
+    const search = input.search?.trim() ?? '';
+    const siteFilter = (r: OrderRow) => input.allSites || this.inSite(r, site);
+    if (search && input.allDays) {
+      const LIMIT = 500;
+      const rows = this.d.repo.search(search, LIMIT + 1).filter(siteFilter);
+      const items = rows.slice(0, LIMIT).map((r) => this.summaryOf(r));
+      return { day, site, items, total: items.length, limited: rows.length > LIMIT };
+    }
+    const rows = this.d.repo.day(day).filter(siteFilter);
+    const stats = new Map<string, EyeStatsRow[]>();
+    for (const s of this.d.repo.dayStats(day)) {
+      const list = stats.get(s.order_id);
+      if (list) list.push(s);
+      else stats.set(s.order_id, [s]);
+    }
+    const eyes = new Map<string, ExamEyeRow[]>();
+    for (const e of this.d.repo.dayEyes(day)) {
+      const list = eyes.get(e.order_id);
+      if (list) list.push(e);
+      else eyes.set(e.order_id, [e]);
+    }
+    let items = rows.map((r) => this.summary(r, stats.get(r.id) ?? [], eyes.get(r.id) ?? []));
+    if (search) {
+      const q = search.toLowerCase();
+      const qid = q.replace(/\s+/g, '');
+      items = items.filter(
+        (o) =>
+          o.name.toLowerCase().includes(q) ||
+          o.patientId.toLowerCase().replace(/\s+/g, '').includes(qid) ||
+          (o.accessionNumber ?? '').toLowerCase().includes(q) ||
+          (o.externalOrderId ?? '').toLowerCase().includes(q),
+      );
+    }
+    return { day, site, items, total: items.length, limited: false };
+  }
+
+  private examImage(r: ImageRow, best: string | null): ExamImage {
+    return {
+      ...toSummary(r, this.d.urls, null),
+      rejectedReason: r.rejected_reason ?? null,
+      matchConfidence: r.match_confidence ?? null,
+      isBest: best === r.id,
+    };
+  }
+
+  exam(orderId: string): Exam {
+    const row = this.d.repo.byId(orderId);
+    if (!row) throw new StationError('not-found', 'This exam is no longer on the worklist.');
+    const images = inOrderTaken(this.d.repo.images(orderId).map((r) => ({ ...toEyeImage(r), row: r })));
+    const states = this.d.repo.eyes(orderId);
+    const eyeOut = (eye: Eye): Exam['eyes'][Eye] => {
+      const mine = images.filter((i) => i.row.eye === eye);
+      const state = states.find((s) => s.eye === eye);
+      const best = chooseBestImage(mine, state?.best_image_id ?? null);
+      const reason = state?.ungradable_reason ?? null;
+      return {
+        eye,
+        images: mine.map((i) => this.examImage(i.row, best?.imageId ?? null)),
+        best,
+        gradable: eyeGradable(mine, reason),
+        ungradableReason: reason,
+      };
+    };
+    const eyes = { OD: eyeOut('OD'), OS: eyeOut('OS') };
+    const unknownEye = images.filter((i) => !i.row.eye).map((i) => this.examImage(i.row, null));
+    const blockers: string[] = [];
+    const waiting = unknownEye.filter((i) => !i.rejected).length;
+    if (waiting > 0) blockers.push(`${waiting === 1 ? '1 photo still needs' : `${waiting} photos still need`} an eye: answer "Which eye?" first.`);
+    for (const eye of EYES) {
+      const e = eyes[eye];
+      if (e.ungradableReason === null && e.best === null) {
+        blockers.push(`The ${EYE_WORDS[eye]} has no usable photo. Take one, or mark the eye ungradable with a reason.`);
+      }
+    }
+    return {
+      order: {
+        ...this.summary(row, this.d.repo.statsFor(orderId), states),
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        editable: row.source === 'walk-in',
+      },
+      eyes,
+      unknownEye,
+      blockers,
+    };
+  }
+
+  unassigned(limit: number): MethodOutput<'unassigned.list'> {
+    const rows = this.d.db
+      .prepare<[number], ImageRow>("SELECT * FROM images WHERE order_id IS NULL AND status = 'ready' ORDER BY ingested_at DESC LIMIT ?")
+      .all(limit);
+    const total = this.d.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM images WHERE order_id IS NULL AND status = 'ready'").get()!.n;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const bursts = groupBursts(
+      rows.map((r) => ({ id: r.id, takenAt: r.taken_at, ingestedAt: r.ingested_at })),
+      this.d.burstGapSeconds(),
+    );
+    return {
+      total,
+      bursts: bursts.reverse().map((b) => ({
+        key: b.key,
+        start: b.start,
+        end: b.end,
+        images: b.imageIds.map((id) => {
+          const r = byId.get(id)!;
+          return { ...this.examImage(r, null), matchNote: r.match_note ?? null };
+        }),
+      })),
+    };
+  }
+
+  audit(orderId: string): AuditEntry[] {
+    type Row = { seq: number; at: string; operator: string; action: string; order_id: string | null; image_id: string | null; before: string | null; after: string | null; file_name: string | null };
+    const rows = this.d.db
+      .prepare<{ id: string }, Row>(
+        `SELECT a.*, i.file_name FROM audit a LEFT JOIN images i ON i.id = a.image_id
+         WHERE a.order_id = @id
+            OR (a.image_id IN (SELECT image_id FROM audit WHERE order_id = @id AND image_id IS NOT NULL)
+                AND json_extract(a.before, '$.orderId') = @id)
+         ORDER BY a.seq`,
+      )
+      .all({ id: orderId });
+    const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
+    return rows.map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      operator: r.operator,
+      action: r.action,
+      orderId: r.order_id,
+      imageId: r.image_id,
+      fileName: r.file_name,
+      before: parse(r.before),
+      after: parse(r.after),
+    }));
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Changing
+  // ----------------------------------------------------------------------------------------------
+
+  /** One operator action: a transaction with its audit rows, then the index refresh, then events. */
+  private change<T>(fn: (c: Ctx) => T): T {
+    const operator = this.d.operators.requireName();
+    const c: Ctx = { operator, at: nowIso(), orders: new Set(), images: new Set() };
+    const result = this.d.db.transaction(() => fn(c))();
+    this.afterCommit(c.orders, c.images);
+    return result;
+  }
+
+  afterCommit(orders: Iterable<string>, images: Iterable<string> = []): void {
+    const orderIds = [...orders];
+    const imageIds = [...images];
+    this.d.matcher.refresh(orderIds);
+    if (orderIds.length) this.d.events.emit('orders.changed', { ids: orderIds });
+    if (imageIds.length) this.d.events.emit('images.changed', { ids: imageIds });
+  }
+
+  private openOrder(orderId: string, doing: string): OrderRow {
+    const row = this.d.repo.byId(orderId);
+    if (!row) throw new StationError('not-found', 'This exam is no longer on the worklist.');
+    if (!isOpenOrderStatus(row.status)) throw new StationError('conflict', `This exam is marked complete. Reopen it before ${doing}.`);
+    return row;
+  }
+
+  private image(imageId: string): ImageRow {
+    const row = this.d.db.prepare<[string], ImageRow>('SELECT * FROM images WHERE id = ?').get(imageId);
+    if (!row || row.status !== 'ready') throw new StationError('not-found', 'That photo is no longer here.');
+    return row;
+  }
+
+  /** The operator's best pick of an eye no longer holds once its image moved or was rejected. */
+  private dropBestPicks(c: Ctx, image: ImageRow, unlessOrder: string | null, unlessEye: Eye | null): void {
+    for (const holder of this.d.repo.bestHolders(image.id)) {
+      if (holder.order_id === unlessOrder && holder.eye === unlessEye) continue;
+      this.d.repo.setEye(holder.order_id, holder.eye, null, holder.ungradable_reason);
+      writeAudit(this.d.db, {
+        operator: c.operator,
+        action: 'best-cleared',
+        orderId: holder.order_id,
+        imageId: image.id,
+        before: { eye: holder.eye, imageId: image.id, fileName: image.file_name },
+        after: { eye: holder.eye, imageId: null },
+      });
+      c.orders.add(holder.order_id);
+    }
+  }
+
+  createOrder(input: OrderInput, allowDuplicate: boolean): MethodOutput<'orders.create'> {
+    const day = orderDay(input.scheduledAt);
+    if (!allowDuplicate) {
+      const same = this.d.repo.sameDayPatient(input.patientId, day);
+      if (same.length) return { created: false, duplicates: same.map((r) => this.summaryOf(r)) };
+    }
+    const site = this.d.siteId() || null;
+    const id = this.change((c) => {
+      const id = newId();
+      const fields = orderFieldsOf(input, site);
+      this.d.repo.insert({ ...fields, id, source: 'walk-in', sourceKey: null, at: c.at });
+      writeAudit(this.d.db, { operator: c.operator, action: 'order-create', orderId: id, after: { ...fields, duplicateAllowed: allowDuplicate || undefined } });
+      c.orders.add(id);
+      return id;
+    });
+    this.d.log.info({ orderId: id }, 'walk-in order created');
+    return { created: true, order: this.summaryOf(this.d.repo.byId(id)!) };
+  }
+
+  updateOrder(id: string, input: OrderInput): OrderSummary {
+    this.change((c) => {
+      const row = this.d.repo.byId(id);
+      if (!row) throw new StationError('not-found', 'This exam is no longer on the worklist.');
+      if (row.source !== 'walk-in') {
+        throw new StationError('conflict', 'This order comes from the clinic worklist. Correct it in the clinic system (EHR); the station takes the change at the next update.');
+      }
+      const before = fieldsOfRow(row);
+      const after = { ...orderFieldsOf(input, row.site), scheduledStepId: row.scheduled_step_id };
+      const diff = changedFields(before, after);
+      if (!diff) return;
+      this.d.repo.updateFields(id, after, c.at);
+      writeAudit(this.d.db, { operator: c.operator, action: 'order-edit', orderId: id, before: diff.before, after: diff.after });
+      c.orders.add(id);
+    });
+    return this.summaryOf(this.d.repo.byId(id)!);
+  }
+
+  setCapturingNow(id: string, on: boolean): void {
+    this.change((c) => {
+      const row = on ? this.openOrder(id, 'marking it as being photographed') : this.d.repo.byId(id);
+      if (!row) throw new StationError('not-found', 'This exam is no longer on the worklist.');
+      if ((row.capturing_now === 1) === on) return;
+      const previous = this.d.repo.capturingNowId();
+      this.d.repo.setCapturingNow(id, on, c.at);
+      if (on && previous && previous !== id) {
+        writeAudit(this.d.db, { operator: c.operator, action: 'capturing-now', orderId: previous, before: { capturingNow: true }, after: { capturingNow: false } });
+        this.d.repo.refreshStatus(previous, c.at);
+        c.orders.add(previous);
+      }
+      this.d.repo.refreshStatus(id, c.at);
+      writeAudit(this.d.db, { operator: c.operator, action: 'capturing-now', orderId: id, before: { capturingNow: !on }, after: { capturingNow: on } });
+      c.orders.add(id);
+    });
+  }
+
+  pickBest(orderId: string, eye: Eye, imageId: string | null): void {
+    this.change((c) => {
+      this.openOrder(orderId, 'choosing a best image');
+      const state = this.d.repo.eye(orderId, eye);
+      let fileName: string | null = null;
+      if (imageId !== null) {
+        const img = this.image(imageId);
+        if (img.order_id !== orderId || img.eye !== eye) throw new StationError('conflict', `That photo is not a photo of the ${EYE_WORDS[eye]} of this exam.`);
+        if (img.rejected_reason) throw new StationError('conflict', 'A rejected photo cannot be the best image. Take back the rejection first.');
+        fileName = img.file_name;
+      }
+      const previous = state?.best_image_id ?? null;
+      if (previous === imageId) return;
+      const prevName = previous ? (this.d.db.prepare<[string], { file_name: string }>('SELECT file_name FROM images WHERE id = ?').get(previous)?.file_name ?? null) : null;
+      this.d.repo.setEye(orderId, eye, imageId, state?.ungradable_reason ?? null);
+      writeAudit(this.d.db, {
+        operator: c.operator,
+        action: imageId ? 'best-pick' : 'best-auto',
+        orderId,
+        imageId,
+        before: { eye, imageId: previous, fileName: prevName },
+        after: { eye, imageId, fileName },
+      });
+      c.orders.add(orderId);
+    });
+  }
+
+  setUngradable(orderId: string, eye: Eye, reason: string | null): void {
+    this.change((c) => {
+      this.openOrder(orderId, 'changing it');
+      let canonical: string | null = null;
+      if (reason !== null) {
+        canonical = this.d.ungradableReasons().find((r) => r.toLowerCase() === reason.trim().toLowerCase()) ?? null;
+        if (!canonical) throw new StationError('bad-input', `Choose one of the reasons on the list: ${this.d.ungradableReasons().join(', ')}.`);
+      }
+      const state = this.d.repo.eye(orderId, eye);
+      const previous = state?.ungradable_reason ?? null;
+      if (previous === canonical) return;
+      this.d.repo.setEye(orderId, eye, state?.best_image_id ?? null, canonical);
+      writeAudit(this.d.db, {
+        operator: c.operator,
+        action: canonical ? 'ungradable' : 'ungradable-cleared',
+        orderId,
+        before: { eye, reason: previous },
+        after: { eye, reason: canonical },
+      });
+      c.orders.add(orderId);
+    });
+  }
+
+  complete(orderId: string): number {
+    const revision = this.change((c) => {
+      this.openOrder(orderId, 'completing it again');
+      const exam = this.exam(orderId);
+      if (exam.blockers.length) throw new StationError('conflict', `The exam cannot be completed yet. ${exam.blockers.join(' ')}`);
+      if (!this.d.repo.complete(orderId, c.at)) throw new StationError('conflict', 'This exam changed meanwhile. Look at it again and then complete it.');
+      const row = this.d.repo.byId(orderId)!;
+      const eyeState = (eye: Eye) => ({
+        images: exam.eyes[eye].images.filter((i) => !i.rejected).length,
+        best: exam.eyes[eye].best,
+        ungradableReason: exam.eyes[eye].ungradableReason,
+      });
+      writeAudit(this.d.db, {
+        operator: c.operator,
+        action: 'complete',
+        orderId,
+        before: { status: exam.order.status },
+        after: { status: 'complete', revision: row.revision, OD: eyeState('OD'), OS: eyeState('OS') },
+      });
+      for (const h of this.d.hooks.examCompleted) h(this.d.db, { orderId, revision: row.revision, operator: c.operator });
+      c.orders.add(orderId);
+      return row.revision;
+    });
+    this.d.log.info({ orderId, revision }, 'exam completed');
+    return revision;
+  }
+
+  reopen(orderId: string): void {
+    this.change((c) => {
+      const row = this.d.repo.byId(orderId);
+      if (!row) throw new StationError('not-found', 'This exam is no longer on the worklist.');
+      if (isOpenOrderStatus(row.status)) return;
+      if (!this.d.repo.reopen(orderId, c.at)) throw new StationError('conflict', 'This exam changed meanwhile. Look at it again.');
+      writeAudit(this.d.db, { operator: c.operator, action: 'reopen', orderId, before: { status: row.status, revision: row.revision }, after: { status: 'capturing' } });
+      for (const h of this.d.hooks.examReopened) h(this.d.db, { orderId, operator: c.operator });
+      c.orders.add(orderId);
+    });
+    this.d.log.info({ orderId }, 'exam reopened');
+  }
+
+  assign(imageIds: string[], orderId: string | null, eye: Eye | 'as-file' | null): void {
+    this.change((c) => {
+      if (orderId) this.openOrder(orderId, 'adding or moving photos');
+      for (const id of new Set(imageIds)) {
+        const img = this.image(id);
+        const target: Eye | null = orderId === null ? null : eye === 'as-file' ? img.laterality : eye;
+        // Back to Unassigned keeps the eye the file says, so a later assignment "as the file says" still works.
+        const eyeAfter = orderId === null ? img.laterality : target;
+        if ((img.order_id ?? null) === orderId && (img.eye ?? null) === eyeAfter) continue;
+        assignImages(this.d.db, { imageIds: [id], orderId, eye: eyeAfter, operator: c.operator });
+        this.dropBestPicks(c, img, orderId, eyeAfter);
+        for (const o of [img.order_id, orderId]) {
+          if (!o) continue;
+          this.d.repo.refreshStatus(o, c.at);
+          c.orders.add(o);
+        }
+        c.images.add(id);
+      }
+    });
+  }
+
+  confirmMatch(imageId: string): void {
+    this.change((c) => {
+      const img = this.image(imageId);
+      if (!img.order_id || img.match_confidence !== 'weak') return;
+      this.openOrder(img.order_id, 'changing it');
+      this.d.db.prepare("UPDATE images SET match_confidence = 'confirmed', updated_at = ? WHERE id = ?").run(c.at, imageId);
+      writeAudit(this.d.db, {
+        operator: c.operator,
+        action: 'confirm-link',
+        orderId: img.order_id,
+        imageId,
+        before: { orderId: img.order_id, rule: img.match_rule, confidence: 'weak' },
+        after: { orderId: img.order_id, rule: img.match_rule, confidence: 'confirmed' },
+      });
+      c.orders.add(img.order_id);
+      c.images.add(imageId);
+    });
+  }
+
+  reject(imageId: string, reason: string): void {
+    this.change((c) => {
+      const img = this.image(imageId);
+      if (img.order_id) this.openOrder(img.order_id, 'rejecting a photo');
+      const clean = reason.trim();
+      if ((img.rejected_reason ?? null) === clean) return;
+      this.d.db.prepare('UPDATE images SET rejected_reason = ?, updated_at = ? WHERE id = ?').run(clean, c.at, imageId);
+      this.dropBestPicks(c, img, null, null);
+      writeAudit(this.d.db, { operator: c.operator, action: 'reject', orderId: img.order_id ?? null, imageId, before: { rejected: img.rejected_reason ?? null }, after: { rejected: clean } });
+      if (img.order_id) c.orders.add(img.order_id);
+      c.images.add(imageId);
+    });
+  }
+
+  unreject(imageId: string): void {
+    this.change((c) => {
+      const img = this.image(imageId);
+      if (!img.rejected_reason) return;
+      if (img.order_id) this.openOrder(img.order_id, 'changing it');
+      this.d.db.prepare('UPDATE images SET rejected_reason = NULL, updated_at = ? WHERE id = ?').run(c.at, imageId);
+      writeAudit(this.d.db, { operator: c.operator, action: 'unreject', orderId: img.order_id ?? null, imageId, before: { rejected: img.rejected_reason }, after: { rejected: null } });
+      if (img.order_id) c.orders.add(img.order_id);
+      c.images.add(imageId);
+    });
+  }
+}
