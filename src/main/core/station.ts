@@ -22,6 +22,8 @@ import { imagesApi } from './api/images.ts';
 import { sourcesApi } from './api/sources.ts';
 import type { MediaUrls, StationApi } from './api/types.ts';
 import type { QualityAssessor } from './imaging/render.ts';
+import { WorklistFeature } from './worklist/feature.ts';
+import { createCamerasFeature, type CamerasFeature } from './cameras/feature.ts';
 
 export interface StationConfig {
   dataDir: string;
@@ -36,6 +38,12 @@ export interface StationConfig {
   logger?: Logger;
   /** Settling knobs; tests may shorten the incomplete-file timeout. */
   stabilityMs?: number;
+  /** Handheld cameras: a folder standing in for the mount root (--volumes-root); each subfolder is a plugged-in volume. */
+  volumesRoot?: string;
+  /** false: do not watch for USB volumes at all. Default true (the platform's own listing). */
+  watchVolumes?: boolean;
+  /** How often the volume monitor looks (ms, default 1000). */
+  volumePollMs?: number;
 }
 
 export interface Notice {
@@ -57,6 +65,8 @@ export class Station {
   readonly pipeline: IngestPipeline;
   readonly sources: SourceManager;
   readonly media: MediaService;
+  readonly worklist: WorklistFeature;
+  readonly cameras: CamerasFeature;
   readonly api: StationApi;
   readonly notices: Notice[] = [];
   readonly startedAt = nowIso();
@@ -104,6 +114,32 @@ export class Station {
       },
     });
     this.media = new MediaService(this.images, this.spool, () => this.settings.get().fileNameRules);
+    this.worklist = new WorklistFeature({
+      db,
+      settingsRepo: new SettingsRepo(db),
+      events: this.events,
+      hooks: this.hooks,
+      pipeline: this.pipeline,
+      log: this.log,
+      urls: config.urls,
+      siteId: () => this.settings.get().siteId,
+      fileNameRules: () => this.settings.get().fileNameRules,
+    });
+    this.cameras = createCamerasFeature({
+      db,
+      images: this.images,
+      spool: this.spool,
+      pipeline: this.pipeline,
+      events: this.events,
+      log: this.log,
+      urls: config.urls,
+      notice: (level, message) => this.notice(level, message),
+      volumesRoot: config.volumesRoot ?? null,
+      watchVolumes: config.watchVolumes,
+      pollIntervalMs: config.volumePollMs,
+      operator: () => this.worklist.operators.current()?.name ?? null,
+      orderLabel: (id) => this.worklist.exams.orderLabel(id),
+    });
     this.api = {
       'station.info': () => ({
         version: config.version,
@@ -112,10 +148,12 @@ export class Station {
         startedAt: this.startedAt,
         notices: this.notices,
       }),
-      ...imagesApi({ images: this.images, urls: config.urls, retry: (id) => this.retry(id) }),
+      ...imagesApi({ images: this.images, urls: config.urls, retry: (id) => this.retry(id), orderLabel: (id) => this.worklist.exams.orderLabel(id) }),
       ...sourcesApi(this.sources, this.images),
       'settings.get': () => this.settings.get(),
       'settings.update': (patch) => this.settings.update(patch),
+      ...this.worklist.handlers(),
+      ...this.cameras.api,
     };
   }
 
@@ -133,6 +171,8 @@ export class Station {
   private async start(): Promise<void> {
     const cleared = await this.spool.clearTemp();
     if (cleared) this.log.warn({ cleared }, 'removed temp files left by an earlier crash');
+    // The matching index must exist before the first image arrives.
+    this.worklist.start();
     await this.sources.startAll();
     // New folders from the command line start as they are added; stored ones were started above.
     for (const dir of this.config.watch ?? []) await this.sources.add(dir);
@@ -140,6 +180,7 @@ export class Station {
       mkdirSync(this.config.defaultWatchDir, { recursive: true });
       await this.sources.add(this.config.defaultWatchDir);
     }
+    this.cameras.start();
     this.log.info({ host: this.config.host, version: this.config.version }, 'station started');
   }
 
@@ -161,7 +202,9 @@ export class Station {
     if (this.closed) return;
     this.closed = true;
     await this.sources.stopAll();
+    await this.cameras.close();
     await this.pipeline.idle();
+    await this.worklist.stop();
     this.db.close();
     this.log.info('station stopped');
     await new Promise<void>((resolve) => this.log.flush(() => resolve()));

@@ -1,7 +1,7 @@
 // `npm run headless -- --data DIR --watch DIR [--watch DIR ...] [--port N]`
 // Runs the station core under plain Node and serves the built UI on loopback.
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Station } from '../core/station.ts';
@@ -12,7 +12,11 @@ const usage = `Usage: npm run headless -- --data DIR [--watch DIR ...] [--port N
   --data DIR     where the station keeps its database, spool and logs (created if missing)
   --watch DIR    a camera export folder to watch (repeatable; also stored for next time)
   --port N       loopback port (default 4780; 0 picks a free one)
-  --token TOKEN  access token (default: random each start; or set CAPTURE_STATION_TOKEN)`;
+  --token TOKEN  access token (default: random each start; or set CAPTURE_STATION_TOKEN)
+  --volumes-root DIR
+                 a folder standing in for the removable-drive mount root: each subfolder that
+                 appears in it is a plugged-in USB volume (camera). Default: the platform's own
+                 listing (Linux mount table, macOS /Volumes, Windows removable drive letters)`;
 
 // File reads, fsyncs and sharp's decodes share libuv's pool (4 threads by default); with four
 // ingests in flight a larger pool keeps fsyncs from stalling decodes. Set before any async work.
@@ -30,6 +34,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '4780' },
         token: { type: 'string' },
         'renderer-dir': { type: 'string' },
+        'volumes-root': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -51,6 +56,11 @@ async function main(): Promise<void> {
     console.error(`--port must be a number from 0 to 65535.\n\n${usage}`);
     process.exit(2);
   }
+  const volumesRoot = args['volumes-root'] === undefined ? undefined : path.resolve(args['volumes-root']);
+  if (volumesRoot !== undefined && !statSync(volumesRoot, { throwIfNoEntry: false })?.isDirectory()) {
+    console.error(`--volumes-root ${volumesRoot} is not a folder. Create it first.\n\n${usage}`);
+    process.exit(2);
+  }
   const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const quality = createQualityAssessor();
   const station = await Station.open({
@@ -60,6 +70,7 @@ async function main(): Promise<void> {
     urls: mediaPaths,
     watch: args.watch,
     assessQuality: quality.assess,
+    volumesRoot,
   });
   const server = await startHeadlessServer({
     station,

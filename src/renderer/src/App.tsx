@@ -2,10 +2,13 @@ import { useEffect, useState } from 'react';
 import { InboxScreen } from './screens/Inbox.tsx';
 import { SourcesScreen } from './screens/Sources.tsx';
 import { NoticeBar } from './components/NoticeBar.tsx';
+import { CamerasScreen } from './screens/Cameras.tsx';
+import { CameraBanner } from './components/CameraBanner.tsx';
 
 const SCREENS = [
   { id: 'inbox', label: 'Inbox', key: '1' },
   { id: 'sources', label: 'Sources', key: '2' },
+  { id: 'cameras', label: 'Cameras', key: '7' },
 ] as const;
 type ScreenId = (typeof SCREENS)[number]['id'];
 
@@ -56,9 +59,11 @@ export function App() {
         </nav>
       </header>
       <NoticeBar />
+      <CameraBanner onCamerasScreen={screen === 'cameras'} />
       <main className="content">
         {screen === 'inbox' && <InboxScreen />}
         {screen === 'sources' && <SourcesScreen />}
+        {screen === 'cameras' && <CamerasScreen />}
       </main>
     </div>
   );

@@ -14,6 +14,7 @@ export const methods = {
   ...imageMethods,
   ...sourceMethods,
   ...settingsMethods,
+  ...worklistMethods,
   ...volumeMethods,
 } satisfies Record<string, MethodSpec>;
 

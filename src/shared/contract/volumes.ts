@@ -39,7 +39,9 @@ export const cameraSessionSchema = z.object({
   alreadyKnown: z.number(),
   refused: z.number(),
   deletedFromCamera: z.number(),
-  /** What the operator is told about this plug-in, in their words. */
+  /** Said when the camera was recognised: "Camera connected: 14 new photos". */
+  headline: z.string(),
+  /** How the plug-in ended, in the operator's words (null while importing). */
   message: z.string().nullable(),
   messageLevel: z.enum(['info', 'warning', 'error']),
   dismissed: z.boolean(),
@@ -68,8 +70,6 @@ export const connectedCameraSchema = z.object({
 });
 
 export const cameraPhotoSchema = imageSummarySchema.extend({
-  /** The eye the photo is filed under (set by the operator or a rule), else null. */
-  eye: lateralitySchema.nullable(),
   /** The time used for burst grouping: when taken, else the file's time on the camera. */
   groupTime: z.string(),
 });
@@ -80,8 +80,9 @@ export const cameraBurstSchema = z.object({
   end: z.string(),
   /** The eye every photo of the burst is filed under; 'mixed' when they differ; null when none is. */
   eye: z.union([lateralitySchema, z.literal('mixed')]).nullable(),
-  /** The exam every photo of the burst is on, else null. */
+  /** The exam every photo of the burst is on, else null; and its "Name · patient ID". */
   orderId: z.string().nullable(),
+  orderLabel: z.string().nullable(),
   photos: z.array(cameraPhotoSchema),
 });
 

@@ -204,7 +204,11 @@ export const worklistMethods = {
     z.object({ limit: z.number().int().min(1).max(5000).default(1000) }).default({ limit: 1000 }),
     z.object({ bursts: z.array(burstSchema), total: z.number() }),
   ),
-  'audit.list': method('Everything that was done to one exam and its photos, oldest first.', z.object({ orderId: idInput('order') }), z.object({ items: z.array(auditEntrySchema) })),
+  'audit.list': method(
+    'Everything that was done to one exam and its photos, oldest first. labels: "Name · patient ID" of every order the entries name.',
+    z.object({ orderId: idInput('order') }),
+    z.object({ items: z.array(auditEntrySchema), labels: z.record(z.string(), z.string()) }),
+  ),
 
   'operators.list': method('The people who can sign in for a shift, and who is signed in now.', z.object({}).default({}), z.object({ items: z.array(operatorSchema), current: operatorSchema.nullable() })),
   'operators.add': method(

@@ -52,8 +52,6 @@ export interface LedgerRow {
 
 /** An image a session brought in, with its place on the camera. */
 export interface SessionPhotoRow extends ImageRow {
-  order_id: string | null;
-  eye: 'OD' | 'OS' | null;
   file_mtime_ms: number;
   rel_path: string;
   seq: number;

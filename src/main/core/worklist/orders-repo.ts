@@ -92,14 +92,14 @@ export class OrdersRepo {
       day: db.prepare('SELECT * FROM orders WHERE scheduled_day = ? ORDER BY scheduled_at, id'),
       dayStats: db.prepare(`SELECT i.order_id AS order_id, i.eye AS eye, count(*) AS n,
             sum(i.rejected_reason IS NOT NULL) AS rejected,
-            sum(i.rejected_reason IS NULL AND i.quality_verdict IN ('good', 'borderline')) AS gradable,
+            sum(i.rejected_reason IS NULL AND i.quality_verdict = 'good') AS gradable,
             sum(i.rejected_reason IS NULL AND i.quality_verdict = 'retake') AS retake,
             sum(i.rejected_reason IS NULL AND i.match_confidence = 'weak') AS weak
           FROM orders o JOIN images i ON i.order_id = o.id
           WHERE o.scheduled_day = ? GROUP BY i.order_id, i.eye`),
       dayEyes: db.prepare('SELECT e.* FROM orders o JOIN exam_eyes e ON e.order_id = o.id WHERE o.scheduled_day = ?'),
       statsFor: db.prepare(`SELECT order_id, eye, count(*) AS n, sum(rejected_reason IS NOT NULL) AS rejected,
-            sum(rejected_reason IS NULL AND quality_verdict IN ('good', 'borderline')) AS gradable,
+            sum(rejected_reason IS NULL AND quality_verdict = 'good') AS gradable,
             sum(rejected_reason IS NULL AND quality_verdict = 'retake') AS retake,
             sum(rejected_reason IS NULL AND match_confidence = 'weak') AS weak
           FROM images WHERE order_id = ? GROUP BY eye`),

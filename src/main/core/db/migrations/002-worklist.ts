@@ -54,7 +54,8 @@ export function up(db: Database): void {
     ALTER TABLE images ADD COLUMN match_confidence TEXT;  -- strong, weak
     ALTER TABLE images ADD COLUMN rejected_reason TEXT;   -- rejected by the operator: kept, never sent
     ALTER TABLE images ADD COLUMN match_note TEXT;        -- why matching left it unassigned (operator's words, no patient data)
-    CREATE INDEX images_order ON images(order_id, eye);
+    -- Covers the worklist's per-eye counts (no table row read per image).
+    CREATE INDEX images_order ON images(order_id, eye, rejected_reason, quality_verdict, match_confidence);
     CREATE INDEX images_unassigned ON images(ingested_at) WHERE order_id IS NULL AND status = 'ready';
 
     CREATE TABLE audit (

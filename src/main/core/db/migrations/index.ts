@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import * as m001 from './001-foundation.ts';
 import * as m002 from './002-worklist.ts';
+import * as m003 from './003-sync.ts';
 import * as m004 from './004-volumes.ts';
 
 export interface Migration {
@@ -13,5 +14,6 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'foundation', up: m001.up },
   { version: 2, name: 'worklist', up: m002.up },
+  { version: 3, name: 'sync', up: m003.up },
   { version: 4, name: 'volumes', up: m004.up },
 ];

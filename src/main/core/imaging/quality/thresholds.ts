@@ -17,6 +17,8 @@ export interface QualityThresholds {
   maxBlueToRed: number;
   /** Largest contrast of shapes a few vessels wide: iris, pupil, lids, furniture. */
   maxCoarseContrast: number;
+  /** The same, lower, when the colours are also mixed (colour spread above colourSpreadRetake): an outer eye. */
+  maxCoarseContrastMixed: number;
 
   // Focus: vessel contrast relative to local brightness (0..1).
   vesselContrastRetake: number;
@@ -52,7 +54,8 @@ export const defaultQualityThresholds: Readonly<QualityThresholds> = Object.free
   minFieldCoverage: 0.15,
   maxEdgeIrregularity: 0.15,
   maxBlueToRed: 0.85,
-  maxCoarseContrast: 0.3,
+  maxCoarseContrast: 0.35,
+  maxCoarseContrastMixed: 0.25,
 
   vesselContrastRetake: 0.06,
   vesselContrastGood: 0.1,
@@ -88,6 +91,7 @@ export const qualityThresholdsSchema = z
     maxEdgeIrregularity: share,
     maxBlueToRed: ratio,
     maxCoarseContrast: share,
+    maxCoarseContrastMixed: share,
     vesselContrastRetake: share,
     vesselContrastGood: share,
     darkRetake: level,
@@ -106,6 +110,7 @@ export const qualityThresholdsSchema = z
     offCentreRetake: z.number().min(0).max(2),
     offCentreGood: z.number().min(0).max(2),
   })
+  .refine((t) => t.maxCoarseContrastMixed <= t.maxCoarseContrast, { message: 'Shapes: the mixed-colour limit must not exceed the plain limit.', path: ['maxCoarseContrastMixed'] })
   .refine((t) => t.vesselContrastRetake < t.vesselContrastGood, { message: 'Blur: the retake level must be below the good level.', path: ['vesselContrastRetake'] })
   .refine((t) => t.darkRetake < t.darkGood, { message: 'Too dark: the retake level must be below the good level.', path: ['darkRetake'] })
   .refine((t) => t.brightGood < t.brightRetake, { message: 'Too bright: the good level must be below the retake level.', path: ['brightGood'] })

@@ -54,6 +54,9 @@ export function notRetinalRules(m: Measurements, t: QualityThresholds): string[]
   if (m.medianLuma >= t.darkRetake) {
     if (m.blueToRed > t.maxBlueToRed) failed.push('not-red');
     if (m.coarseContrast > t.maxCoarseContrast) failed.push('large-shapes');
+    // Skin, sclera and iris side by side: mixed colours and large shapes together. (A veil of
+    // flare also mixes colours, but it flattens shapes instead.)
+    else if (m.blueToRedSpread > t.colourSpreadRetake && m.coarseContrast > t.maxCoarseContrastMixed) failed.push('outer-eye');
   }
   return failed;
 }

@@ -1,0 +1,124 @@
+// The worklist contract methods (src/shared/contract/worklist.ts), implemented over the worklist
+// feature's services. Inputs arrive already validated by dispatch.
+import type { WorklistFeature } from '../worklist/feature.ts';
+import type { Handlers } from './types.ts';
+
+export type WorklistMethodName =
+  | 'worklist.list'
+  | 'worklist.providers'
+  | 'worklist.refresh'
+  | 'worklist.settings.get'
+  | 'worklist.settings.update'
+  | 'orders.create'
+  | 'orders.update'
+  | 'orders.setCapturingNow'
+  | 'exam.get'
+  | 'exam.pickBest'
+  | 'exam.setUngradable'
+  | 'exam.complete'
+  | 'exam.reopen'
+  | 'images.assign'
+  | 'images.confirmMatch'
+  | 'images.reject'
+  | 'images.unreject'
+  | 'unassigned.list'
+  | 'audit.list'
+  | 'operators.list'
+  | 'operators.add'
+  | 'operators.signIn'
+  | 'operators.signOut';
+
+export type WorklistHandlers = Handlers<WorklistMethodName>;
+
+const ok = { ok: true as const };
+
+export function worklistApi(f: WorklistFeature): WorklistHandlers {
+  const { exams, operators } = f;
+  return {
+    'worklist.list': (input) => exams.worklist(input),
+    'worklist.providers': () => ({ items: f.sync.status() }),
+    'worklist.refresh': async () => {
+      await f.sync.pollAll();
+      return { items: f.sync.status() };
+    },
+    'worklist.settings.get': () => {
+      const s = f.settings();
+      const { token, ...http } = s.http;
+      return { ...s, http: { ...http, tokenSet: token !== '' } };
+    },
+    'worklist.settings.update': (patch) => f.updateSettings(patch),
+
+    'orders.create': ({ order, allowDuplicate }) => exams.createOrder(order, allowDuplicate),
+    'orders.update': ({ id, order }) => exams.updateOrder(id, order),
+    'orders.setCapturingNow': ({ id, on }) => {
+      exams.setCapturingNow(id, on);
+      return ok;
+    },
+
+    'exam.get': ({ orderId }) => exams.exam(orderId),
+    'exam.pickBest': ({ orderId, eye, imageId }) => {
+      exams.pickBest(orderId, eye, imageId);
+      return ok;
+    },
+    'exam.setUngradable': ({ orderId, eye, reason }) => {
+      exams.setUngradable(orderId, eye, reason);
+      return ok;
+    },
+    'exam.complete': ({ orderId }) => ({ ok: true as const, revision: exams.complete(orderId) }),
+    'exam.reopen': ({ orderId }) => {
+      exams.reopen(orderId);
+      return ok;
+    },
+
+    'images.assign': ({ imageIds, orderId, eye }) => {
+      exams.assign(imageIds, orderId, eye);
+      return ok;
+    },
+    'images.confirmMatch': ({ imageId }) => {
+      exams.confirmMatch(imageId);
+      return ok;
+    },
+    'images.reject': ({ imageId, reason }) => {
+      exams.reject(imageId, reason);
+      return ok;
+    },
+    'images.unreject': ({ imageId }) => {
+      exams.unreject(imageId);
+      return ok;
+    },
+
+    'unassigned.list': ({ limit }) => exams.unassigned(limit),
+    'audit.list': ({ orderId }) => {
+      const items = exams.audit(orderId);
+      const labels: Record<string, string> = {};
+      const ids = new Set<string>([orderId]);
+      for (const e of items) {
+        for (const v of [e.orderId, (e.before as { orderId?: unknown } | null)?.orderId, (e.after as { orderId?: unknown } | null)?.orderId]) {
+          if (typeof v === 'string') ids.add(v);
+        }
+      }
+      for (const id of ids) {
+        const label = exams.orderLabel(id);
+        if (label) labels[id] = label;
+      }
+      return { items, labels };
+    },
+
+    'operators.list': () => ({ items: operators.list(), current: operators.current() }),
+    'operators.add': ({ name }) => {
+      const op = operators.add(name);
+      f.operatorsChanged();
+      return op;
+    },
+    'operators.signIn': ({ id }) => {
+      const op = operators.signIn(id);
+      f.operatorsChanged();
+      return op;
+    },
+    'operators.signOut': () => {
+      operators.signOut();
+      f.operatorsChanged();
+      return ok;
+    },
+  };
+}

@@ -1,0 +1,317 @@
+// The outbox: sync work as rows in SQLite (schema: migrations/003-sync.ts). Statements and state
+// changes only; the engine decides when to call them.
+//
+// - Jobs are created inside the transaction that completes an exam (enqueueExam, from the
+//   examCompleted hook), so "complete" and "queued" commit together or not at all.
+// - A job is claimed in a transaction (state 'running'), done idempotently by the engine, and
+//   finished in a transaction that also updates what depends on it (the image's sync state, the
+//   order's status). A crash leaves 'running' rows; recoverInterrupted() puts them back.
+// - Every finishing statement is guarded by `state = 'running'`, so a job cancelled or reset
+//   meanwhile is never marked done by a late answer.
+import type { Database, Statement } from 'better-sqlite3';
+import { blobNameFor } from './blob-metadata.ts';
+
+export type JobKind = 'upload-image' | 'submit-order';
+export type JobState = 'waiting' | 'running' | 'retry-wait' | 'done' | 'failed' | 'cancelled';
+
+export interface JobRow {
+  id: string;
+  kind: JobKind;
+  subject_id: string;
+  revision: number;
+  state: JobState;
+  attempts: number;
+  next_attempt_at: string;
+  last_attempt_at: string | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  last_error_status: number | null;
+  last_error_kind: string | null;
+  bytes: number | null;
+  payload: string | null;
+  outcome: string | null;
+  result: string | null;
+  created_at: string;
+  updated_at: string;
+  done_at: string | null;
+}
+
+/** What the thumbnails show; mirrors the upload job (images.sync_state). */
+export type ImageSyncState = 'waiting' | 'uploading' | 'retry-wait' | 'uploaded' | 'failed';
+
+export interface JobFailure {
+  kind: 'retry' | 'auth' | 'fatal';
+  message: string;
+  code?: string | null;
+  status?: number | null;
+}
+
+/** Blob file extension for an image format; null when the platform does not take that format. */
+export function blobExtensionFor(format: string | null): 'jpg' | 'dcm' | null {
+  if (format === 'jpeg') return 'jpg';
+  if (format === 'dicom') return 'dcm';
+  return null;
+}
+
+const IMAGE_STATE_FOR: Record<JobState, ImageSyncState | null> = {
+  waiting: 'waiting',
+  running: 'uploading',
+  'retry-wait': 'retry-wait',
+  done: 'uploaded',
+  failed: 'failed',
+  cancelled: null,
+};
+
+export interface EnqueueResult {
+  /** Images whose upload job was created or re-activated. */
+  imageIds: string[];
+  /** Images already uploaded (by an earlier revision): nothing to do. */
+  alreadyUploaded: number;
+  orderJobId: string | null;
+}
+
+export class Outbox {
+  readonly db: Database;
+  private readonly newId: () => string;
+  private readonly s: Record<string, Statement>;
+
+  constructor(db: Database, newId: () => string) {
+    this.db = db;
+    this.newId = newId;
+    this.s = {
+      examImages: db.prepare(`SELECT id, format, blob_name FROM images
+        WHERE order_id = ? AND status = 'ready' AND rejected_reason IS NULL ORDER BY taken_at, ingested_at, id`),
+      setBlobName: db.prepare('UPDATE images SET blob_name = ? WHERE id = ? AND blob_name IS NULL'),
+      uploadJobFor: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'upload-image' AND subject_id = ?`),
+      insertJob: db.prepare(`INSERT INTO sync_jobs (id, kind, subject_id, revision, state, attempts, next_attempt_at, created_at, updated_at)
+        VALUES (@id, @kind, @subjectId, @revision, 'waiting', 0, @at, @at, @at)`),
+      reactivate: db.prepare(`UPDATE sync_jobs SET state = 'waiting', attempts = 0, next_attempt_at = @at, payload = NULL,
+          last_error = NULL, last_error_code = NULL, last_error_status = NULL, last_error_kind = NULL, updated_at = @at
+        WHERE id = @id AND state IN ('cancelled', 'failed')`),
+      orderJobFor: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'submit-order' AND subject_id = ? AND revision = ?`),
+      setImageState: db.prepare('UPDATE images SET sync_state = ? WHERE id = ?'),
+      cancelOrderJobs: db.prepare(`UPDATE sync_jobs SET state = 'cancelled', updated_at = ?
+        WHERE kind = 'submit-order' AND subject_id = ? AND state IN ('waiting', 'retry-wait', 'failed')`),
+      pendingUploadsOfOrder: db.prepare(`SELECT j.id, j.subject_id FROM sync_jobs j JOIN images i ON i.id = j.subject_id
+        WHERE j.kind = 'upload-image' AND i.order_id = ? AND j.state IN ('waiting', 'retry-wait', 'failed')`),
+      cancelJob: db.prepare(`UPDATE sync_jobs SET state = 'cancelled', updated_at = ? WHERE id = ? AND state IN ('waiting', 'retry-wait', 'failed')`),
+      recover: db.prepare(`UPDATE sync_jobs SET state = 'waiting', updated_at = ? WHERE state = 'running'`),
+      recoverImages: db.prepare(`UPDATE images SET sync_state = 'waiting' WHERE sync_state = 'uploading'`),
+      dueUploads: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'upload-image' AND state IN ('waiting', 'retry-wait')
+          AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`),
+      dueOrders: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'submit-order' AND state IN ('waiting', 'retry-wait')
+          AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT 50`),
+      imagesNotUploaded: db.prepare(`SELECT count(*) AS n FROM images
+        WHERE order_id = ? AND status = 'ready' AND rejected_reason IS NULL AND uploaded_at IS NULL`),
+      claim: db.prepare(`UPDATE sync_jobs SET state = 'running', last_attempt_at = @at, updated_at = @at
+        WHERE id = @id AND state IN ('waiting', 'retry-wait')`),
+      setPayload: db.prepare('UPDATE sync_jobs SET payload = ?, bytes = coalesce(?, bytes) WHERE id = ?'),
+      finishDone: db.prepare(`UPDATE sync_jobs SET state = 'done', outcome = @outcome, result = @result, bytes = coalesce(@bytes, bytes),
+          attempts = 0, last_error = NULL, last_error_code = NULL, last_error_status = NULL, last_error_kind = NULL,
+          done_at = @at, updated_at = @at
+        WHERE id = @id AND state = 'running'`),
+      imageUploaded: db.prepare(`UPDATE images SET sync_state = 'uploaded', uploaded_at = coalesce(uploaded_at, ?) WHERE id = ?`),
+      orderSent: db.prepare(`UPDATE orders SET status = 'sent', updated_at = ? WHERE id = ? AND revision = ? AND status = 'complete'`),
+      finishFailed: db.prepare(`UPDATE sync_jobs SET state = @state, attempts = attempts + @count, next_attempt_at = @next,
+          last_error = @message, last_error_code = @code, last_error_status = @status, last_error_kind = @kind, updated_at = @at
+        WHERE id = @id AND state = 'running'`),
+      retryFailed: db.prepare(`UPDATE sync_jobs SET state = 'waiting', attempts = 0, next_attempt_at = @at, updated_at = @at
+        WHERE id = @id AND state = 'failed'`),
+      allFailed: db.prepare(`SELECT id, kind, subject_id FROM sync_jobs WHERE state = 'failed'`),
+      jobById: db.prepare('SELECT * FROM sync_jobs WHERE id = ?'),
+      dueNow: db.prepare(`UPDATE sync_jobs SET next_attempt_at = @at, updated_at = @at
+        WHERE kind = @kind AND state = 'retry-wait' AND next_attempt_at > @at`),
+      earliest: db.prepare(`SELECT min(next_attempt_at) AS t FROM sync_jobs WHERE kind = ? AND state IN ('waiting', 'retry-wait') AND next_attempt_at > ?`),
+      cancelRunning: db.prepare(`UPDATE sync_jobs SET state = 'cancelled', updated_at = ? WHERE id = ? AND state = 'running'`),
+    };
+  }
+
+  /**
+   * Queues an exam's sync work. Call inside the transaction that completes the exam (the
+   * examCompleted hook): one upload job per non-rejected photo that is not uploaded yet, and one
+   * order job for this revision. Photos uploaded by an earlier revision are not sent again.
+   */
+  enqueueExam(orderId: string, revision: number, at = new Date().toISOString()): EnqueueResult {
+    const run = (): EnqueueResult => {
+      const images = this.s.examImages!.all(orderId) as { id: string; format: string | null; blob_name: string | null }[];
+      const imageIds: string[] = [];
+      let alreadyUploaded = 0;
+      for (const img of images) {
+        // Chosen once, never changed: a retry after a crash must target the same name.
+        const ext = blobExtensionFor(img.format);
+        if (!img.blob_name && ext) this.s.setBlobName!.run(blobNameFor(img.id, ext), img.id);
+        const job = this.s.uploadJobFor!.get(img.id) as JobRow | undefined;
+        if (!job) {
+          this.s.insertJob!.run({ id: this.newId(), kind: 'upload-image', subjectId: img.id, revision: 0, at });
+        } else if (job.state === 'cancelled' || job.state === 'failed') {
+          this.s.reactivate!.run({ id: job.id, at });
+        } else {
+          if (job.state === 'done') alreadyUploaded++;
+          continue; // waiting, running or retrying already; or done
+        }
+        this.s.setImageState!.run('waiting', img.id);
+        imageIds.push(img.id);
+      }
+      let orderJobId: string | null = null;
+      const existing = this.s.orderJobFor!.get(orderId, revision) as JobRow | undefined;
+      if (!existing) {
+        orderJobId = this.newId();
+        this.s.insertJob!.run({ id: orderJobId, kind: 'submit-order', subjectId: orderId, revision, at });
+      } else {
+        orderJobId = existing.id;
+        this.s.reactivate!.run({ id: existing.id, at });
+      }
+      return { imageIds, alreadyUploaded, orderJobId };
+    };
+    return this.db.inTransaction ? run() : this.db.transaction(run)();
+  }
+
+  /**
+   * The exam was reopened: what was queued for it and has not started is cancelled (it is queued
+   * again, as a new revision, when the exam is completed again). Work already running finishes;
+   * an upload that finishes is kept, an order answer for the old revision does not mark it sent.
+   */
+  cancelExam(orderId: string, at = new Date().toISOString()): { imageIds: string[]; orders: number } {
+    const run = () => {
+      const orders = this.s.cancelOrderJobs!.run(at, orderId).changes;
+      const pending = this.s.pendingUploadsOfOrder!.all(orderId) as { id: string; subject_id: string }[];
+      const imageIds: string[] = [];
+      for (const p of pending) {
+        if (this.s.cancelJob!.run(at, p.id).changes) {
+          this.s.setImageState!.run(null, p.subject_id);
+          imageIds.push(p.subject_id);
+        }
+      }
+      return { imageIds, orders };
+    };
+    return this.db.inTransaction ? run() : this.db.transaction(run)();
+  }
+
+  /** At start: jobs left 'running' by a crash or a kill are simply done again. */
+  recoverInterrupted(at = new Date().toISOString()): number {
+    return this.db.transaction(() => {
+      const n = this.s.recover!.run(at).changes;
+      this.s.recoverImages!.run();
+      return n;
+    })();
+  }
+
+  /** Claims up to `limit` due uploads (state 'running') in one transaction. */
+  claimUploads(limit: number, now = new Date().toISOString()): JobRow[] {
+    if (limit <= 0) return [];
+    return this.db.transaction(() => {
+      const due = this.s.dueUploads!.all(now, limit) as JobRow[];
+      const claimed: JobRow[] = [];
+      for (const job of due) {
+        if (this.s.claim!.run({ id: job.id, at: now }).changes) {
+          this.s.setImageState!.run('uploading', job.subject_id);
+          claimed.push({ ...job, state: 'running', last_attempt_at: now });
+        }
+      }
+      return claimed;
+    })();
+  }
+
+  /**
+   * Claims the next due order job whose images are all confirmed in storage (image first: the
+   * order must never name an image that is not there). Null when none is ready.
+   */
+  claimOrder(now = new Date().toISOString()): JobRow | null {
+    return this.db.transaction(() => {
+      for (const job of this.s.dueOrders!.all(now) as JobRow[]) {
+        if (this.imagesLeft(job.subject_id) > 0) continue;
+        if (this.s.claim!.run({ id: job.id, at: now }).changes) return { ...job, state: 'running' as const, last_attempt_at: now };
+      }
+      return null;
+    })();
+  }
+
+  /** Non-rejected photos of the exam not yet confirmed in storage. */
+  imagesLeft(orderId: string): number {
+    return (this.s.imagesNotUploaded!.get(orderId) as { n: number }).n;
+  }
+
+  /** Fixes what an attempt sends (blob name and metadata, or the order body) for every later attempt. */
+  setPayload(jobId: string, payload: unknown, bytes: number | null = null): void {
+    this.s.setPayload!.run(JSON.stringify(payload), bytes, jobId);
+  }
+
+  /** The upload is in storage (created now, or 409: an earlier attempt created it). */
+  markUploaded(job: JobRow, outcome: 'created' | 'already-there', bytes: number, at = new Date().toISOString()): boolean {
+    return this.db.transaction(() => {
+      const changed = this.s.finishDone!.run({ id: job.id, outcome, result: null, bytes, at }).changes > 0;
+      // Even when the job was reset meanwhile, the blob is there: record that.
+      this.s.imageUploaded!.run(at, job.subject_id);
+      return changed;
+    })();
+  }
+
+  /**
+   * The order service accepted the order (or, order first, every photo is in storage). The order
+   * becomes 'sent' only if it is still complete at this revision (not reopened meanwhile).
+   */
+  markOrderDone(job: JobRow, outcome: string, result: unknown, at = new Date().toISOString()): { sent: boolean } {
+    return this.db.transaction(() => {
+      this.s.finishDone!.run({ id: job.id, outcome, result: result === undefined ? null : JSON.stringify(result), bytes: null, at });
+      const sent = this.s.orderSent!.run(at, job.subject_id, job.revision).changes > 0;
+      return { sent };
+    })();
+  }
+
+  /**
+   * - retry: 'retry-wait' until `nextAttemptAt`, one more attempt counted;
+   * - auth / stopped: back to 'waiting' without counting (the queue is paused, not the job);
+   * - fatal: 'failed' until a person retries it.
+   */
+  markFailed(job: JobRow, failure: JobFailure | null, nextAttemptAt: string, at = new Date().toISOString()): void {
+    const state: JobState = failure === null || failure.kind === 'auth' ? 'waiting' : failure.kind === 'retry' ? 'retry-wait' : 'failed';
+    this.db.transaction(() => {
+      this.s.finishFailed!.run({
+        id: job.id,
+        state,
+        count: failure === null || failure.kind === 'auth' ? 0 : 1,
+        next: nextAttemptAt,
+        message: failure?.message ?? job.last_error,
+        code: failure ? (failure.code ?? null) : job.last_error_code,
+        status: failure ? (failure.status ?? null) : job.last_error_status,
+        kind: failure ? failure.kind : job.last_error_kind,
+        at,
+      });
+      if (job.kind === 'upload-image') this.s.setImageState!.run(IMAGE_STATE_FOR[state], job.subject_id);
+    })();
+  }
+
+  /** A person asks to try failed jobs again (one, or all when no id). Returns what was reset. */
+  retryFailed(jobId?: string, at = new Date().toISOString()): JobRow[] {
+    return this.db.transaction(() => {
+      const jobs = jobId ? [this.s.jobById!.get(jobId) as JobRow | undefined].filter((j): j is JobRow => !!j && j.state === 'failed') : (this.s.allFailed!.all() as JobRow[]);
+      const reset: JobRow[] = [];
+      for (const j of jobs) {
+        if (this.s.retryFailed!.run({ id: j.id, at }).changes) {
+          if (j.kind === 'upload-image') this.s.setImageState!.run('waiting', j.subject_id);
+          reset.push(j);
+        }
+      }
+      return reset;
+    })();
+  }
+
+  /** Connectivity is back: jobs waiting out a backoff of this kind may go now. */
+  makeDueNow(kind: JobKind, at = new Date().toISOString()): number {
+    return this.s.dueNow!.run({ kind, at }).changes;
+  }
+
+  /** When the next job of this kind that is not due yet becomes due (ISO), or null. */
+  earliestDue(kind: JobKind, now = new Date().toISOString()): string | null {
+    return (this.s.earliest!.get(kind, now) as { t: string | null }).t;
+  }
+
+  /** A claimed job that no longer applies (its exam was reopened and changed meanwhile). */
+  markCancelled(job: JobRow, at = new Date().toISOString()): void {
+    this.s.cancelRunning!.run(at, job.id);
+  }
+
+  job(id: string): JobRow | undefined {
+    return this.s.jobById!.get(id) as JobRow | undefined;
+  }
+}

@@ -1,0 +1,133 @@
+// The worklist feature, as the Station composes it: orders, matching at ingest, the exam actions,
+// operators, the audit trail and the providers polled in the background.
+//   constructor: builds the services (and registers the ingest store hook)
+//   handlers():  the contract methods, spread into station.api
+//   start():     builds the matching index, starts polling
+//   stop():      stops polling (before the database closes)
+import type { Database } from 'better-sqlite3';
+import type { FileNameRule } from '../../../shared/domain.ts';
+import {
+  defaultWorklistSettings,
+  toWorklistSettingsView,
+  worklistSettingsSchema,
+  type WorklistSettings,
+  type WorklistSettingsPatch,
+  type WorklistSettingsView,
+} from '../../../shared/worklist-settings.ts';
+import type { SettingsRepo } from '../db/settings-repo.ts';
+import type { EventBus } from '../events.ts';
+import type { Hooks } from '../hooks.ts';
+import type { IngestPipeline } from '../ingest/pipeline.ts';
+import type { Logger } from '../logger.ts';
+import type { MediaUrls } from '../api/types.ts';
+import { worklistApi, type WorklistHandlers } from '../api/worklist.ts';
+import { ExamService } from './exam-service.ts';
+import { IngestMatcher } from './ingest-match.ts';
+import { Operators } from './operators.ts';
+import { OrdersRepo } from './orders-repo.ts';
+import { WorklistSync } from './worklist-sync.ts';
+
+const SETTINGS_KEY = 'worklist';
+
+export interface WorklistFeatureDeps {
+  db: Database;
+  settingsRepo: SettingsRepo;
+  events: EventBus;
+  hooks: Hooks;
+  pipeline: IngestPipeline;
+  log: Logger;
+  urls: MediaUrls;
+  /** From the station settings. */
+  siteId(): string;
+  fileNameRules(): readonly FileNameRule[];
+}
+
+export class WorklistFeature {
+  readonly repo: OrdersRepo;
+  readonly operators: Operators;
+  readonly matcher: IngestMatcher;
+  readonly exams: ExamService;
+  readonly sync: WorklistSync;
+  private readonly d: WorklistFeatureDeps;
+  private cached: WorklistSettings | null = null;
+
+  constructor(deps: WorklistFeatureDeps) {
+    this.d = deps;
+    this.repo = new OrdersRepo(deps.db);
+    this.operators = new Operators(deps.db, deps.settingsRepo);
+    this.matcher = new IngestMatcher(deps.db, this.repo, deps.fileNameRules, deps.log);
+    this.exams = new ExamService({
+      db: deps.db,
+      repo: this.repo,
+      operators: this.operators,
+      matcher: this.matcher,
+      events: deps.events,
+      hooks: deps.hooks,
+      log: deps.log,
+      urls: deps.urls,
+      siteId: deps.siteId,
+      ungradableReasons: () => this.settings().ungradableReasons,
+      burstGapSeconds: () => this.settings().burstGapSeconds,
+    });
+    this.sync = new WorklistSync({
+      db: deps.db,
+      repo: this.repo,
+      log: deps.log,
+      settings: () => this.settings(),
+      onOrdersChanged: (ids) => this.exams.afterCommit(ids),
+      onStateChanged: () => deps.events.emit('providers.changed', {}),
+    });
+    deps.pipeline.addStoreHook(this.matcher.storeHook);
+  }
+
+  settings(): WorklistSettings {
+    if (!this.cached) {
+      const parsed = worklistSettingsSchema.safeParse(this.d.settingsRepo.get(SETTINGS_KEY) ?? {});
+      this.cached = parsed.success ? parsed.data : defaultWorklistSettings();
+    }
+    return this.cached;
+  }
+
+  updateSettings(patch: WorklistSettingsPatch): WorklistSettingsView {
+    const current = this.settings();
+    const next = worklistSettingsSchema.parse({
+      ...current,
+      ...patch,
+      http: { ...current.http, ...patch.http },
+      folder: { ...current.folder, ...patch.folder },
+    });
+    // Clinic IT may set this up before anyone has started a shift.
+    const operator = this.operators.current()?.name ?? 'Settings (nobody signed in)';
+    this.d.db.transaction(() => {
+      this.d.settingsRepo.set(SETTINGS_KEY, next);
+      // The audit trail says what changed, never the token itself.
+      const view = (s: WorklistSettings) => toWorklistSettingsView(s);
+      this.d.db
+        .prepare('INSERT INTO audit (at, operator, action, before, after) VALUES (?, ?, ?, ?, ?)')
+        .run(new Date().toISOString(), operator, 'worklist-settings', JSON.stringify(view(current)), JSON.stringify(view(next)));
+    })();
+    this.cached = next;
+    this.d.log.info({ http: next.http.enabled, folder: next.folder.enabled }, 'worklist settings changed');
+    this.sync.reschedule();
+    this.d.events.emit('providers.changed', {});
+    return toWorklistSettingsView(next);
+  }
+
+  operatorsChanged(): void {
+    this.d.events.emit('operators.changed', {});
+  }
+
+  handlers(): WorklistHandlers {
+    return worklistApi(this);
+  }
+
+  start(): void {
+    this.matcher.rebuild();
+    this.d.log.info({ orders: this.matcher.size }, 'matching index built');
+    this.sync.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.sync.stop();
+  }
+}
