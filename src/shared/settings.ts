@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultQualityThresholds, qualityThresholdsSchema } from './quality-thresholds.ts';
 
 export const fileNameRuleSchema = z.object({
   id: z.string().min(1),
@@ -14,6 +15,8 @@ export const stationSettingsSchema = z.object({
   fileNameRules: z.array(fileNameRuleSchema).max(20).default([]),
   incompleteTimeoutSeconds: z.number().int().min(2).max(600).default(15),
   maxFileMegabytes: z.number().int().min(1).max(4096).default(512),
+  /** The levels behind the quality hints; docs/QUALITY.md explains each default. */
+  qualityThresholds: qualityThresholdsSchema.default({ ...defaultQualityThresholds }),
 });
 
 export type StationSettings = z.output<typeof stationSettingsSchema>;

@@ -27,7 +27,16 @@ afterEach(async () => {
 
 const RULE = { id: 'site', name: 'Site rule', pattern: '^(?<patientId>[A-Z0-9-]+)_(?<eye>OD|OS)_' };
 const nowIso = () => new Date().toISOString();
-const walkIn = (patientId: string, name = 'Test, Patient') => ({ patientId, name, birthDate: '1956-04-30', sex: 'F' as const, scheduledAt: nowIso() });
+const walkIn = (patientId: string, name = 'Test, Patient') => ({
+  patientId,
+  name,
+  birthDate: '1956-04-30',
+  sex: 'F' as const,
+  scheduledAt: nowIso(),
+  site: null,
+  externalOrderId: null,
+  accessionNumber: null,
+});
 
 type Img = MethodOutput<'images.list'>['items'][number];
 const imageNamed = async (s: Station, name: string): Promise<Img | undefined> =>

@@ -49,7 +49,7 @@ describe('findFov', () => {
   it('finds a centred aperture and its coverage', () => {
     const fov = findFov(toGrid(disc(480, 320, 240, 160, 150)));
     expect(Math.abs(fov.circle!.r * CELL - 150)).toBeLessThan(8);
-    expect(Math.abs(fov.circle!.cx * CELL + CELL / 2 - 240)).toBeLessThan(4);
+    expect(Math.abs(fov.circle!.cx * CELL + CELL / 2 - 0.5 - 240)).toBeLessThan(4);
     expect(fov.offset).toBeLessThan(0.05);
     expect(fov.coverage).toBeGreaterThan(0.4);
     expect(fov.coverage).toBeLessThan(0.5);
@@ -65,8 +65,8 @@ describe('findFov', () => {
 
   it('fits the aperture rim, not the edge of a shadow inside it', () => {
     const fov = findFov(toGrid(disc(480, 320, 240, 160, 150, true)));
-    // Cell centres sit at CELL * (i + 0.5) pixels.
-    expect(Math.abs(fov.circle!.cx * CELL + CELL / 2 - 240)).toBeLessThan(8);
+    // Cell i is centred on pixel CELL * i + CELL / 2 - 0.5.
+    expect(Math.abs(fov.circle!.cx * CELL + CELL / 2 - 0.5 - 240)).toBeLessThan(8);
     expect(Math.abs(fov.circle!.r * CELL - 150)).toBeLessThan(8);
     expect(fov.fill).toBeLessThan(0.9);
   });

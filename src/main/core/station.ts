@@ -21,9 +21,13 @@ import { Spool } from './spool.ts';
 import { imagesApi } from './api/images.ts';
 import { sourcesApi } from './api/sources.ts';
 import type { MediaUrls, StationApi } from './api/types.ts';
-import type { QualityAssessor } from './imaging/render.ts';
+import { createQualityAssessor, type QualityAssessorHandle } from './imaging/quality-pool.ts';
 import { WorklistFeature } from './worklist/feature.ts';
 import { createCamerasFeature, type CamerasFeature } from './cameras/feature.ts';
+import { createSyncFeature, type SyncFeature } from './sync/feature.ts';
+import type { SecretStore } from './sync/secrets.ts';
+import type { SyncTiming } from './sync/engine.ts';
+import { syncApi } from './api/sync.ts';
 
 export interface StationConfig {
   dataDir: string;
@@ -34,7 +38,10 @@ export interface StationConfig {
   watch?: string[];
   /** Created and watched when the station has no sources yet (first run of the desktop app). */
   defaultWatchDir?: string;
-  assessQuality?: QualityAssessor | null;
+  /** Quality hints run in a worker pool unless turned off (false), e.g. in tests that do not need them. */
+  quality?: boolean;
+  /** Where the bundled quality worker is (Electron); under plain Node the .ts source is found. */
+  qualityWorkerFile?: string;
   logger?: Logger;
   /** Settling knobs; tests may shorten the incomplete-file timeout. */
   stabilityMs?: number;
@@ -44,6 +51,10 @@ export interface StationConfig {
   watchVolumes?: boolean;
   /** How often the volume monitor looks (ms, default 1000). */
   volumePollMs?: number;
+  /** Where the cloud secrets are kept (injected by the host: safeStorage, a 0600 file, env). Memory only if absent. */
+  secrets?: SecretStore;
+  /** Cloud sync timing (backoff, reachability checks, timeouts); tests shorten them. */
+  syncTiming?: Partial<SyncTiming>;
 }
 
 export interface Notice {
@@ -67,8 +78,10 @@ export class Station {
   readonly media: MediaService;
   readonly worklist: WorklistFeature;
   readonly cameras: CamerasFeature;
+  readonly sync: SyncFeature;
   readonly api: StationApi;
   readonly notices: Notice[] = [];
+  private readonly quality: QualityAssessorHandle | null;
   readonly startedAt = nowIso();
   private closed = false;
 
@@ -89,13 +102,17 @@ export class Station {
     this.images = new ImagesRepo(db);
     this.sourcesRepo = new SourcesRepo(db);
     this.settings = new SettingsService(new SettingsRepo(db));
+    this.quality =
+      config.quality === false
+        ? null
+        : createQualityAssessor({ workerFile: config.qualityWorkerFile, thresholds: () => this.settings.get().qualityThresholds });
     this.pipeline = new IngestPipeline({
       images: this.images,
       spool: this.spool,
       events: this.events,
       log: this.log,
       fileNameRules: () => this.settings.get().fileNameRules,
-      assessQuality: config.assessQuality ?? null,
+      assessQuality: this.quality?.assess ?? null,
     });
     this.sources = new SourceManager({
       repo: this.sourcesRepo,
@@ -140,6 +157,16 @@ export class Station {
       operator: () => this.worklist.operators.current()?.name ?? null,
       orderLabel: (id) => this.worklist.exams.orderLabel(id),
     });
+    this.sync = createSyncFeature({
+      db,
+      spoolPath: (sha) => this.spool.pathFor(sha),
+      log: this.log,
+      events: this.events,
+      hooks: this.hooks,
+      settingsRepo: new SettingsRepo(db),
+      ...(config.secrets && { secrets: config.secrets }),
+      ...(config.syncTiming && { timing: config.syncTiming }),
+    });
     this.api = {
       'station.info': () => ({
         version: config.version,
@@ -154,6 +181,7 @@ export class Station {
       'settings.update': (patch) => this.settings.update(patch),
       ...this.worklist.handlers(),
       ...this.cameras.api,
+      ...syncApi(this.sync),
     };
   }
 
@@ -181,6 +209,7 @@ export class Station {
       await this.sources.add(this.config.defaultWatchDir);
     }
     this.cameras.start();
+    this.sync.start();
     this.log.info({ host: this.config.host, version: this.config.version }, 'station started');
   }
 
@@ -205,6 +234,7 @@ export class Station {
     await this.cameras.close();
     await this.pipeline.idle();
     await this.worklist.stop();
+    await this.sync.close();
     this.db.close();
     this.log.info('station stopped');
     await new Promise<void>((resolve) => this.log.flush(() => resolve()));

@@ -4,7 +4,6 @@ import { app, BrowserWindow, dialog } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Station } from '../core/station.ts';
-import { createQualityAssessor } from '../core/imaging/quality-pool.ts';
 import { electronMediaUrls, handleProtocols, registerSchemes } from './protocols.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { APP_ORIGIN, hardenApp, hardenSession } from './security.ts';
@@ -37,21 +36,20 @@ async function start(): Promise<void> {
   hardenSession();
   handleProtocols(path.join(here, '../renderer'), () => station);
   registerIpc(() => station, () => win);
-  const quality = createQualityAssessor();
   station = await Station.open({
     dataDir: app.getPath('userData'),
     host: 'electron',
     version: app.getVersion(),
     urls: electronMediaUrls,
     defaultWatchDir: path.join(app.getPath('documents'), 'Capture Station Inbox'),
-    assessQuality: quality.assess,
+    // Worker scripts cannot run from inside app.asar; electron-builder unpacks this one.
+    qualityWorkerFile: path.join(here, 'quality-worker.js').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`),
   });
   forwardEvents(station, () => win);
   createWindow();
 
   app.on('window-all-closed', async () => {
     await station?.close();
-    await quality.close();
     app.quit();
   });
 }

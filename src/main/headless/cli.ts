@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Station } from '../core/station.ts';
 import { mediaPaths, startHeadlessServer } from './server.ts';
-import { createQualityAssessor } from '../core/imaging/quality-pool.ts';
 
 const usage = `Usage: npm run headless -- --data DIR [--watch DIR ...] [--port N] [--token TOKEN]
   --data DIR     where the station keeps its database, spool and logs (created if missing)
@@ -62,14 +61,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  const quality = createQualityAssessor();
   const station = await Station.open({
     dataDir: path.resolve(args.data),
     host: 'headless',
     version,
     urls: mediaPaths,
     watch: args.watch,
-    assessQuality: quality.assess,
     volumesRoot,
   });
   const server = await startHeadlessServer({
@@ -87,7 +84,6 @@ async function main(): Promise<void> {
     station.log.info({ signal }, 'stopping');
     await server.close();
     await station.close();
-    await quality.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -2,19 +2,28 @@ import { useEffect, useState } from 'react';
 import { InboxScreen } from './screens/Inbox.tsx';
 import { SourcesScreen } from './screens/Sources.tsx';
 import { NoticeBar } from './components/NoticeBar.tsx';
+import { WorklistScreen } from './screens/Worklist.tsx';
+import { ExamScreen } from './screens/Exam.tsx';
+import { UnassignedScreen } from './screens/Unassigned.tsx';
+import { AuditScreen } from './screens/Audit.tsx';
+import { ShiftButton } from './components/Shift.tsx';
 import { CamerasScreen } from './screens/Cameras.tsx';
 import { CameraBanner } from './components/CameraBanner.tsx';
 
 const SCREENS = [
-  { id: 'inbox', label: 'Inbox', key: '1' },
-  { id: 'sources', label: 'Sources', key: '2' },
+  { id: 'worklist', label: 'Worklist', key: '1' },
+  { id: 'unassigned', label: 'Unassigned', key: '2' },
+  { id: 'inbox', label: 'Inbox', key: '3' },
+  { id: 'sources', label: 'Sources', key: '4' },
   { id: 'cameras', label: 'Cameras', key: '7' },
 ] as const;
-type ScreenId = (typeof SCREENS)[number]['id'];
+// Screens reached from another screen, not from a tab: #/exam/<order id>, #/audit/<order id>.
+const ROUTES = ['exam', 'audit'] as const;
+type ScreenId = (typeof SCREENS)[number]['id'] | (typeof ROUTES)[number];
 
 const fromHash = (): ScreenId => {
   const h = location.hash.replace(/^#\/?/, '').split('/')[0];
-  return SCREENS.some((s) => s.id === h) ? (h as ScreenId) : 'inbox';
+  return SCREENS.some((s) => s.id === h) || (ROUTES as readonly string[]).includes(h ?? '') ? (h as ScreenId) : 'inbox';
 };
 
 export function App() {
@@ -49,7 +58,7 @@ export function App() {
             <a
               key={s.id}
               href={`#/${s.id}`}
-              className={s.id === screen ? 'tab active' : 'tab'}
+              className={s.id === screen || (s.id === 'worklist' && (screen === 'exam' || screen === 'audit')) ? 'tab active' : 'tab'}
               aria-current={s.id === screen ? 'page' : undefined}
               title={`Alt+${s.key}`}
             >
@@ -57,10 +66,17 @@ export function App() {
             </a>
           ))}
         </nav>
+        <div className="topbar-right">
+          <ShiftButton />
+        </div>
       </header>
       <NoticeBar />
       <CameraBanner onCamerasScreen={screen === 'cameras'} />
       <main className="content">
+        {screen === 'worklist' && <WorklistScreen />}
+        {screen === 'exam' && <ExamScreen />}
+        {screen === 'unassigned' && <UnassignedScreen />}
+        {screen === 'audit' && <AuditScreen />}
         {screen === 'inbox' && <InboxScreen />}
         {screen === 'sources' && <SourcesScreen />}
         {screen === 'cameras' && <CamerasScreen />}

@@ -80,6 +80,18 @@ export function fromLocalInput(value: string): string {
 }
 
 type Obj = Record<string, unknown> | null;
+const FIELD_TEXT: Record<string, string> = {
+  patientId: 'patient ID',
+  name: 'name',
+  birthDate: 'birth date',
+  sex: 'sex',
+  scheduledAt: 'scheduled time',
+  site: 'site',
+  externalOrderId: 'order ID',
+  accessionNumber: 'accession number',
+  scheduledStepId: 'worklist item',
+};
+const fieldValue = (k: string, v: unknown) => (v === null || v === undefined || v === '' ? '(empty)' : k === 'scheduledAt' ? dateTime(String(v)) : String(v));
 const eyeWord = (e: unknown) => (e === 'OD' ? 'right eye' : e === 'OS' ? 'left eye' : 'no eye yet');
 
 /** One audit entry as a sentence. `labels` names orders by "Name · ID". */
@@ -96,7 +108,7 @@ export function describeAudit(e: AuditEntry, examId: string, labels: Record<stri
     case 'order-edit':
     case 'order-update':
       return `Changed the order details: ${Object.keys(a ?? {})
-        .map((k) => `${k} "${String(b?.[k] ?? '')}" → "${String(a?.[k] ?? '')}"`)
+        .map((k) => `${FIELD_TEXT[k] ?? k} ${fieldValue(k, b?.[k])} → ${fieldValue(k, a?.[k])}`)
         .join(', ')}.`;
     case 'auto-assign': {
       const weak = a?.confidence === 'weak' ? ' (a guess: check it)' : '';

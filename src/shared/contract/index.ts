@@ -8,6 +8,7 @@ import { stationMethods } from './station.ts';
 import { settingsMethods } from './settings.ts';
 import { worklistMethods } from './worklist.ts';
 import { volumeEvents, volumeMethods } from './volumes.ts';
+import { syncEvents, syncMethods } from './sync.ts';
 
 export const methods = {
   ...stationMethods,
@@ -16,6 +17,7 @@ export const methods = {
   ...settingsMethods,
   ...worklistMethods,
   ...volumeMethods,
+  ...syncMethods,
 } satisfies Record<string, MethodSpec>;
 
 export type Methods = typeof methods;
@@ -36,6 +38,7 @@ export const events = {
   'providers.changed': z.object({}),
   'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   ...volumeEvents,
+  ...syncEvents,
 };
 
 export type Events = typeof events;
@@ -58,3 +61,4 @@ export * from './station.ts';
 export * from './settings.ts';
 export * from './worklist.ts';
 export * from './volumes.ts';
+export * from './sync.ts';

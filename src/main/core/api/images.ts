@@ -38,7 +38,8 @@ export function toSummary(row: ImageRow, urls: MediaUrls, orderLabel: string | n
     matchRule: row.match_rule ?? null,
     matchConfidence: row.match_confidence ?? null,
     rejected: (row.rejected_reason ?? null) !== null,
-    syncState: null,
+    // Cloud sync (migration 003): waiting, uploading, retry-wait, uploaded, failed; null when not queued.
+    syncState: (row as { sync_state?: string | null }).sync_state ?? null,
   };
 }
 

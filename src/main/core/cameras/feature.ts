@@ -359,7 +359,7 @@ export function createCamerasFeature(deps: CamerasFeatureDeps): CamerasFeature {
         }
         c.state = 'failed';
         c.detail = `The camera could not be read (${codeOf(err)}). Unplug it and plug it in again; if this happens again, call IT.`;
-        log.warn({ code: codeOf(err), err: (err as Error).message }, 'camera could not be examined');
+        log.warn({ code: codeOf(err) }, 'camera could not be examined'); // no message: it names paths on the camera
         if (c.sessionId) {
           const row = repo.session(c.sessionId);
           if (row?.state === 'importing') {
@@ -556,7 +556,7 @@ export function createCamerasFeature(deps: CamerasFeatureDeps): CamerasFeature {
         },
         onMounted,
         onUnmounted,
-        onError: (err) => log.warn({ code: codeOf(err), err: (err as Error).message }, 'volume monitor'),
+        onError: (err) => log.warn({ code: codeOf(err) }, 'volume monitor'),
       });
       monitor.start();
     },

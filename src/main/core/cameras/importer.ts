@@ -132,7 +132,7 @@ export class CameraImport {
     if (failure !== null) {
       state = 'failed';
       reason = codeOf(failure);
-      this.o.log.error({ sessionId: this.o.sessionId, err: (failure as Error).message }, 'camera import failed');
+      this.o.log.error({ sessionId: this.o.sessionId, code: reason, name: (failure as Error).name }, 'camera import failed');
     } else if (this.stopReason !== null && this.counts.doneFiles + this.counts.skipped < files.length) {
       state = 'interrupted';
     }

@@ -14,9 +14,8 @@ export interface QualityAssessorHandle {
 }
 
 export function resolveWorkerFile(): string {
-  const source = fileURLToPath(new URL('./quality-worker.ts', import.meta.url));
-  if (existsSync(source)) return source;
-  return fileURLToPath(new URL('./quality-worker.js', import.meta.url));
+  const candidates = ['./quality-worker.ts', './quality-worker.js', '../quality-worker.js'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  return candidates.find((f) => existsSync(f)) ?? candidates[0]!;
 }
 
 export function createQualityAssessor(opts: { workers?: number; thresholds?: () => QualityThresholds | undefined; workerFile?: string } = {}): QualityAssessorHandle {

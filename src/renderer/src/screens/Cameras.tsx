@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
 import { EyeBadge, QualityBadge } from '../components/Badges.tsx';
-import { progressText } from '../components/CameraBanner.tsx';
+import { CameraIcon, progressText } from '../components/CameraBanner.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
 import { formatClock, formatDateTime } from '../format.ts';
 import { validateDeviceProfile, type DeviceProfile, type ProfileProblem } from '../../../shared/devices.ts';
@@ -103,7 +103,7 @@ export function CamerasScreen() {
           <h2>New photos{session ? ` · ${session.deviceName}` : ''}</h2>
           {session && (
             <p className="muted">
-              Taken in {formatDateTime(session.startedAt)} · {session.newImages} new photo{session.newImages === 1 ? '' : 's'} in {bursts.length} burst{bursts.length === 1 ? '' : 's'} (photos within {photos.data?.burstSeconds} s of each other)
+              Imported {formatDateTime(session.startedAt)} · {session.newImages} new photo{session.newImages === 1 ? '' : 's'} in {bursts.length} burst{bursts.length === 1 ? '' : 's'} (photos within {photos.data?.burstSeconds} s of each other)
             </p>
           )}
         </div>
@@ -123,9 +123,9 @@ export function CamerasScreen() {
       {bursts.length > 0 && (
         <div className={`send-target ${capturing ? 'to-exam' : 'to-tray'}`} data-testid="send-target">
           {capturing ? (
-            <>Bursts go to the exam being photographed now: <strong>{capturing.patientName}</strong> <span className="muted">· {capturing.patientId}</span></>
+            <span>Bursts go to the exam being photographed now: <strong>{capturing.patientName}</strong> <span className="muted">· {capturing.patientId}</span></span>
           ) : (
-            <>No exam is marked “capturing now”: a burst gets its eye and waits in the <strong>Unassigned</strong> tray.</>
+            <span>No exam is marked “capturing now”: a burst gets its eye and waits in the <strong>Unassigned</strong> tray.</span>
           )}
           <span className="keys" aria-label="Keyboard shortcuts">
             <kbd>↑</kbd><kbd>↓</kbd> choose a burst · <kbd>R</kbd> right eye (OD) · <kbd>L</kbd> left eye (OS)
@@ -169,20 +169,19 @@ function CameraCard({ camera: c }: { camera: Camera }) {
   return (
     <div className={`camera-card ${c.state}`} data-testid="camera-card">
       <div className="camera-card-title">
-        <span className="camera-icon" aria-hidden>{c.state === 'not-a-camera' ? '💾' : '📷'}</span>
+        {c.state === 'not-a-camera' ? <span className="badge cam-state not-a-camera">USB drive</span> : <CameraIcon />}
         <strong>{name}</strong>
         <span className={`badge cam-state ${c.state}`}>{STATE_TEXT[c.state]}</span>
       </div>
+      {c.session && <div className="camera-headline" data-testid="camera-headline">{c.session.headline}</div>}
       {c.state === 'importing' && c.progress && (
         <div className="camera-progress">
           <progress max={c.progress.totalBytes || 1} value={c.progress.doneBytes} aria-label={`Import progress of ${name}`} />
           <div data-testid="camera-progress">{progressText(c.progress)}</div>
         </div>
       )}
-      {c.session && c.state !== 'importing' && (
-        <div className={c.session.messageLevel === 'info' ? '' : 'reason'}>
-          {c.session.headline}. {c.session.message}
-        </div>
+      {c.session && c.state !== 'importing' && c.session.message && (
+        <div className={c.session.messageLevel === 'info' ? '' : 'reason'}>{c.session.message}</div>
       )}
       {c.detail && <div className={c.state === 'failed' ? 'reason' : 'muted'}>{c.detail}</div>}
       {c.state !== 'not-a-camera' && (
@@ -221,8 +220,8 @@ function BurstRow(props: {
         <strong>Burst {index + 1}</strong>
         <span className="muted">
           {b.start ? `${formatClock(b.start)}${b.end !== b.start ? `–${formatClock(b.end)}` : ''}` : 'time not known'} · {b.photos.length} photo{b.photos.length === 1 ? '' : 's'}
-          {retakes > 0 && ` · ${retakes} to retake`}
         </span>
+        {retakes > 0 && <span className="badge quality retake">{retakes} to retake</span>}
         <span className="burst-filed">
           {b.eye === 'mixed' ? <span className="badge eye unknown">Mixed eyes</span> : b.eye ? <>Filed as <EyeBadge eye={b.eye} /></> : <span className="muted">Not filed yet</span>}
           {b.orderLabel && <span className="muted"> · {b.orderLabel}</span>}

@@ -4,6 +4,7 @@ import { useStationQuery } from '../use-station.ts';
 import { EyeBadge, QualityBadge, StatusBadge } from '../components/Badges.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
 import { folderOf, formatDateTime } from '../format.ts';
+import '../worklist.css';
 
 const ROW_HEIGHT = 104;
 
@@ -74,7 +75,7 @@ export function InboxScreen() {
                 </div>
                 <div className="row-main">
                   <div className="row-title">
-                    {img.status !== 'error' && <EyeBadge eye={img.laterality} />}
+                    {img.status !== 'error' && <EyeBadge eye={img.eye ?? img.laterality} />}
                     <StatusBadge image={img} />
                     <QualityBadge quality={img.quality} />
                     <span className="file-name" title={img.sourcePath}>{img.fileName}</span>
@@ -85,6 +86,15 @@ export function InboxScreen() {
                     <div className="row-facts">
                       <span><b>Taken</b> {formatDateTime(img.takenAt)}</span>
                       <span><b>Patient ID</b> {img.patientId ?? '—'}</span>
+                      <span className="wl-inbox-exam" data-testid="inbox-exam">
+                        <b>Exam</b>{' '}
+                        {img.orderId ? (
+                          <a href={`#/exam/${img.orderId}`} onClick={(e) => e.stopPropagation()}>{img.orderLabel ?? 'open'}{img.eye ? ` · ${img.eye}` : ' · eye not known'}</a>
+                        ) : (
+                          <a href="#/unassigned" onClick={(e) => e.stopPropagation()}>{img.rejected ? 'Rejected' : 'Unassigned'}</a>
+                        )}
+                        {img.matchConfidence === 'weak' && <span className="wl-chip check">check link</span>}
+                      </span>
                       <span><b>Folder</b> {folderOf(img.sourcePath)}</span>
                       {img.previewNote && <span className="muted">{img.previewNote}</span>}
                     </div>

@@ -1,5 +1,5 @@
 // Exposure inside the field of view: overall level and the share of blown-out (near-white) cells.
-import { percentile } from './fov.ts';
+import { percentile } from './percentile.ts';
 
 export interface Exposure {
   /** Median luma inside the field of view, 0..255. */

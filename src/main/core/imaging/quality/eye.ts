@@ -36,14 +36,14 @@ export function pickBestImage(images: readonly BestImageCandidate[]): BestImageP
   return { id: usable.sort(byTaken).at(-1)!.id, rule: 'last-taken' };
 }
 
-/** Oldest first: by the time taken, falling back to the time it arrived; then by id for a stable order. */
+/** Oldest first: by the time taken (the time it arrived when the camera gave none), then by id. */
 function byTaken(a: BestImageCandidate, b: BestImageCandidate): number {
-  return compareIso(a.takenAt ?? a.ingestedAt, b.takenAt ?? b.ingestedAt) || compareIso(a.ingestedAt, b.ingestedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return instant(a) - instant(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function compareIso(a: string, b: string): number {
-  const ta = Date.parse(a);
-  const tb = Date.parse(b);
-  if (Number.isNaN(ta) || Number.isNaN(tb)) return a < b ? -1 : a > b ? 1 : 0;
-  return ta - tb;
+function instant(img: BestImageCandidate): number {
+  const taken = img.takenAt === null ? Number.NaN : Date.parse(img.takenAt);
+  if (!Number.isNaN(taken)) return taken;
+  const arrived = Date.parse(img.ingestedAt);
+  return Number.isNaN(arrived) ? 0 : arrived;
 }

@@ -3,7 +3,8 @@
 // area, and measures how well the picture fits that model. Lengths are in cells.
 import { boxMean } from './box.ts';
 import { fitCircle, type Circle } from './circle.ts';
-import type { Grid } from './grid.ts';
+import { CELL, type Grid } from './grid.ts';
+import { percentile } from './percentile.ts';
 
 export interface Fov {
   /** 1 where the cell is lit (inside the aperture and not in a dark patch). */
@@ -61,27 +62,14 @@ export function findFov(grid: Grid): Fov {
     darkCorners,
     fill: geo.fill,
     inFrame: geo.inFrame,
-    offset: circle ? Math.hypot(circle.cx - w / 2, circle.cy - h / 2) / circle.r : 1,
+    offset: circle ? Math.hypot(circle.cx - centre(grid.width), circle.cy - centre(grid.height)) / circle.r : 1,
     roundness: circle ? circle.rms / circle.r : 1,
   };
 }
 
-export function percentile(values: ArrayLike<number>, q: number, mask?: Uint8Array): number {
-  const hist = new Uint32Array(256);
-  let total = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (mask && !mask[i]) continue;
-    const v = values[i];
-    hist[v < 0 ? 0 : v > 255 ? 255 : v | 0]++;
-    total++;
-  }
-  const target = q * total;
-  let acc = 0;
-  for (let v = 0; v < 256; v++) {
-    acc += hist[v];
-    if (acc >= target && total > 0) return v;
-  }
-  return 0;
+/** The frame's centre in cell coordinates (cell i's centre is at pixel CELL * i + CELL / 2 - 0.5). */
+function centre(pixels: number): number {
+  return (pixels / CELL - 1) / 2;
 }
 
 function cornerLevels(bright: Float32Array, w: number, h: number): number[] {

@@ -84,7 +84,7 @@ export function judge(m: Measurements, t: QualityThresholds): Judgement {
     { reason: QUALITY_REASONS.uneven, score: rampScore(m.brightArea, t.brightAreaRetake, t.brightAreaGood, IDEAL.share) },
     { reason: QUALITY_REASONS.offCentre, score: rampScore(m.offset, t.offCentreRetake, t.offCentreGood, IDEAL.offCentre) },
   ];
-  // In a photo too dark to see, sensor noise decides the colour: only 'Too dark' applies then.
+  // In a photo too dark to see, sensor noise decides the colour: its checks are skipped.
   if (m.medianLuma >= t.darkRetake) {
     checks.push(
       { reason: QUALITY_REASONS.uneven, score: rampScore(m.blueToRed, t.maxBlueToRed, t.hazeBlueToRedGood, IDEAL.blueToRed) },
