@@ -367,13 +367,12 @@ export class ExamService {
       if (same.length) return { created: false, duplicates: same.map((r) => this.summaryOf(r)) };
     }
     const site = this.d.siteId() || null;
-    const id = this.change((c) => {
-      const id = newId();
+    const id = newId();
+    this.change((c) => {
       const fields = orderFieldsOf(input, site);
       this.d.repo.insert({ ...fields, id, source: 'walk-in', sourceKey: null, at: c.at });
       writeAudit(this.d.db, { operator: c.operator, action: 'order-create', orderId: id, after: { ...fields, duplicateAllowed: allowDuplicate || undefined } });
       c.orders.add(id);
-      return id;
     });
     this.d.log.info({ orderId: id }, 'walk-in order created');
     return { created: true, order: this.summaryOf(this.d.repo.byId(id)!) };

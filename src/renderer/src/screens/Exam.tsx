@@ -14,7 +14,7 @@ import { OrderForm } from '../components/OrderForm.tsx';
 import { OrderPicker } from '../components/OrderPicker.tsx';
 import { ShiftRequired } from '../components/Shift.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
-import { age, BEST_RULE_TEXT, EYE_NAME, EYE_SHORT, otherEye, RULE_TEXT, SEX_TEXT, STATUS_TEXT, dateTime, timeHm, timeHms } from '../worklist-text.ts';
+import { age, BEST_RULE_TEXT, EYE_NAME, otherEye, RULE_TEXT, SEX_TEXT, STATUS_TEXT, dateTime, timeHm, timeHms } from '../worklist-text.ts';
 import '../worklist.css';
 
 type Eye = 'OD' | 'OS';
