@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { mkdir, rename, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import WebSocket from 'ws';
+import { WebSocket } from 'ws';
 import { startHost, tempDir } from '../test/fixtures/headless.ts';
 import { syntheticFundusJpeg, withUniqueComment } from '../test/fixtures/fundus.ts';
 

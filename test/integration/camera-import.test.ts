@@ -87,7 +87,7 @@ describe('handheld camera on the stand-in mount root', () => {
     expect(progress.at(-1)!.doneBytes).toBe(progress.at(-1)!.totalBytes);
 
     // the new photos, grouped by burst: 6 bursts of 5 (2 s apart, bursts 2 minutes apart)
-    const view = await s.api['cameras.photos']({});
+    const view = await s.api['cameras.photos']({ limit: 400 });
     expect(view.session?.id).toBe(first.id);
     expect(view.bursts.map((b) => b.photos.length)).toEqual([5, 5, 5, 5, 5, 5]);
     expect(view.bursts[0]!.photos.map((p) => p.fileName)).toEqual(['IMG_0001.JPG', 'IMG_0002.JPG', 'IMG_0003.JPG', 'IMG_0004.JPG', 'IMG_0005.JPG']);
@@ -102,7 +102,7 @@ describe('handheld camera on the stand-in mount root', () => {
     const second = await endedSession(s, 2);
     expect(second).toMatchObject({ state: 'done', filesOnCamera: 35, filesToImport: 5, newImages: 5, alreadyKnown: 0 });
     expect(await readyImages(s)).toHaveLength(35);
-    expect((await s.api['cameras.photos']({})).bursts.map((b) => b.photos.map((p) => p.fileName))).toEqual([
+    expect((await s.api['cameras.photos']({ limit: 400 })).bursts.map((b) => b.photos.map((p) => p.fileName))).toEqual([
       ['IMG_0031.JPG', 'IMG_0032.JPG', 'IMG_0033.JPG', 'IMG_0034.JPG', 'IMG_0035.JPG'],
     ]);
     expect(await errorImages(s)).toEqual([]);
@@ -177,6 +177,12 @@ describe('handheld camera on the stand-in mount root', () => {
     expect(await sessions(s)).toEqual([]);
     expect(await readyImages(s)).toEqual([]);
     expect(existsSync(path.join(root, 'BACKUP', 'Photos', 'IMG_0001.JPG'))).toBe(true);
+
+    // IT adds a profile naming that folder: the drive plugged in now is looked at again and read.
+    await s.api['cameras.saveProfile']({ profile: deviceProfileSchema.parse({ id: 'backup', name: 'Backup camera', match: { volumeLabel: 'BACKUP' }, photoPaths: ['Photos'] }) });
+    const done = await endedSession(s, 1);
+    expect(done).toMatchObject({ state: 'done', newImages: 1, deletedFromCamera: 0 });
+    expect(existsSync(path.join(root, 'BACKUP', 'Photos', 'IMG_0001.JPG'))).toBe(true);
   });
 
   it('a profile finds photos outside DCIM, applies its burst gap and file-name rule, and deletes after import only when asked', async () => {
@@ -213,7 +219,7 @@ describe('handheld camera on the stand-in mount root', () => {
     const imgs = await readyImages(s);
     expect(imgs.map((i) => i.patientId)).toEqual(['4711', '4711', '4711', '4711']);
     expect(imgs.filter((i) => i.laterality === 'OD')).toHaveLength(2);
-    const view = await s.api['cameras.photos']({});
+    const view = await s.api['cameras.photos']({ limit: 400 });
     expect(view.burstSeconds).toBe(300);
     expect(view.bursts).toHaveLength(1);
   });
@@ -226,12 +232,12 @@ describe('handheld camera on the stand-in mount root', () => {
     await writeCard(card, burstPhotos(await cardPhotoBytes(6, { tag: 'send', preferReal: false }), { burstSize: 3 }));
     await plugIn(card, root, 'CAM');
     await endedSession(s, 1);
-    const [od, os] = (await s.api['cameras.photos']({})).bursts;
+    const [od, os] = (await s.api['cameras.photos']({ limit: 400 })).bursts;
     expect(od!.photos).toHaveLength(3);
 
     const r1 = await s.api['cameras.sendBurst']({ imageIds: od!.photos.map((p) => p.id), eye: 'OD' });
     expect(r1).toEqual({ orderId: null, eye: 'OD', count: 3 });
-    let view = await s.api['cameras.photos']({});
+    let view = await s.api['cameras.photos']({ limit: 400 });
     expect(view.bursts[0]).toMatchObject({ eye: 'OD', orderId: null });
     expect(view.capturingNow).toBeNull();
 
@@ -241,7 +247,7 @@ describe('handheld camera on the stand-in mount root', () => {
       capturing_now, created_at, updated_at) VALUES ('o1', 'P1', 'P1', 'Test Patient', ?, ?, 'walk-in', 'capturing', 1, ?, ?)`).run(now, now.slice(0, 10), now, now);
     const r2 = await s.api['cameras.sendBurst']({ imageIds: os!.photos.map((p) => p.id), eye: 'OS' });
     expect(r2).toEqual({ orderId: 'o1', eye: 'OS', count: 3 });
-    view = await s.api['cameras.photos']({});
+    view = await s.api['cameras.photos']({ limit: 400 });
     expect(view.capturingNow).toMatchObject({ orderId: 'o1', patientName: 'Test Patient' });
     expect(view.bursts[1]).toMatchObject({ eye: 'OS', orderId: 'o1' });
     const audit = s.db.prepare("SELECT operator, action FROM audit WHERE image_id IS NOT NULL ORDER BY seq").all() as { operator: string; action: string }[];

@@ -6,12 +6,15 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Station } from '../core/station.ts';
 import { mediaPaths, startHeadlessServer } from './server.ts';
+import { headlessSecretStore } from '../core/sync/secrets.ts';
 
 const usage = `Usage: npm run headless -- --data DIR [--watch DIR ...] [--port N] [--token TOKEN]
   --data DIR     where the station keeps its database, spool and logs (created if missing)
   --watch DIR    a camera export folder to watch (repeatable; also stored for next time)
   --port N       loopback port (default 4780; 0 picks a free one)
   --token TOKEN  access token (default: random each start; or set CAPTURE_STATION_TOKEN)
+  Cloud secrets are kept in DIR/secrets.json (mode 0600), or come from the environment:
+  CAPTURE_CONNECTION_STRING, CAPTURE_ORDER_TOKEN (these win over the file)
   --volumes-root DIR
                  a folder standing in for the removable-drive mount root: each subfolder that
                  appears in it is a plugged-in USB volume (camera). Default: the platform's own
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     urls: mediaPaths,
     watch: args.watch,
     volumesRoot,
+    secrets: headlessSecretStore(path.resolve(args.data)),
   });
   const server = await startHeadlessServer({
     station,
@@ -83,7 +87,13 @@ async function main(): Promise<void> {
     stopping = true;
     station.log.info({ signal }, 'stopping');
     await server.close();
+    const left = station.sync.pending();
     await station.close();
+    if (left.uploads || left.orders) {
+      console.log(
+        `Capture Station stopped with ${left.uploads} photo upload${left.uploads === 1 ? '' : 's'} and ${left.orders} order${left.orders === 1 ? '' : 's'} still to send; they resume at the next start.`,
+      );
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

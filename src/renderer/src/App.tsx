@@ -15,7 +15,7 @@ const SCREENS = [
   { id: 'unassigned', label: 'Unassigned', key: '2' },
   { id: 'inbox', label: 'Inbox', key: '3' },
   { id: 'sources', label: 'Sources', key: '4' },
-  { id: 'cameras', label: 'Cameras', key: '7' },
+  { id: 'cameras', label: 'Cameras', key: '5' },
 ] as const;
 // Screens reached from another screen, not from a tab: #/exam/<order id>, #/audit/<order id>.
 const ROUTES = ['exam', 'audit'] as const;

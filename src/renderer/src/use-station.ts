@@ -12,6 +12,10 @@ export function useStationQuery<M extends MethodName>(method: M, input: MethodIn
   const key = JSON.stringify(input ?? {});
   const inFlight = useRef(false);
   const again = useRef(false);
+  // The newest input: a call that finishes after the input changed (typing in a search box) is
+  // followed by one with the input as it is now, never shown as the answer to it.
+  const latest = useRef({ method, key });
+  latest.current = { method, key };
 
   const load = useCallback(async () => {
     if (inFlight.current) {
@@ -22,8 +26,13 @@ export function useStationQuery<M extends MethodName>(method: M, input: MethodIn
     try {
       do {
         again.current = false;
-        const result = await station.call(method, JSON.parse(key) as MethodInput<M>);
-        setData(result);
+        const asked = latest.current;
+        const result = await station.call(asked.method, JSON.parse(asked.key) as MethodInput<M>);
+        if (asked.key !== latest.current.key || asked.method !== latest.current.method) {
+          again.current = true;
+          continue;
+        }
+        setData(result as MethodOutput<M>);
         setError(null);
       } while (again.current);
     } catch (err) {

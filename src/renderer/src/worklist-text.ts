@@ -3,7 +3,7 @@ import type { AuditEntry, OrderSummary } from '../../shared/contract/index.ts';
 
 export const STATUS_TEXT: Record<OrderSummary['status'], string> = {
   scheduled: 'Waiting',
-  capturing: 'Photographing',
+  capturing: 'In progress',
   complete: 'Complete',
   sent: 'Sent',
 };
@@ -19,6 +19,12 @@ export const RULE_TEXT: Record<string, string> = {
   'filename-rule': 'its file name',
   'capturing-now': '"capturing now"',
   operator: 'hand',
+};
+
+/** The same, for several photos at once ("linked by file name"). */
+export const RULE_TEXT_MANY: Record<string, string> = {
+  'filename-rule': 'file name',
+  'capturing-now': '"capturing now"',
 };
 
 export const BEST_RULE_TEXT = {
@@ -138,7 +144,7 @@ export function describeAudit(e: AuditEntry, examId: string, labels: Record<stri
     case 'ungradable-cleared':
       return `Took back "ungradable" for the ${eyeWord(b?.eye)}.`;
     case 'capturing-now':
-      return a?.capturingNow ? 'Marked as "capturing now".' : 'No longer "capturing now".';
+      return a?.capturingNow ? 'Marked "capturing now".' : 'No longer "capturing now".';
     case 'complete':
       return `Marked the exam complete (version ${String(a?.revision)}).`;
     case 'reopen':

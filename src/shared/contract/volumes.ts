@@ -108,13 +108,15 @@ export const volumeMethods = {
     z.object({ imports: z.array(importProgressSchema) }),
   ),
   'cameras.photos': method(
-    'The new photos of a camera import (the latest when no session is given), grouped by burst.',
-    z.object({ sessionId: z.string().optional() }).default({}),
+    'The new photos of a camera import (the latest with new photos when no session is given), grouped by burst: the last `limit` taken.',
+    z.object({ sessionId: z.string().optional(), limit: z.number().int().min(1).max(5000).default(400) }).default({ limit: 400 }),
     z.object({
       session: cameraSessionSchema.nullable(),
       burstSeconds: z.number(),
       capturingNow: capturingNowSchema.nullable(),
       bursts: z.array(cameraBurstSchema),
+      /** Earlier photos of the import left out by `limit` (a first import of a full card). */
+      omitted: z.number(),
     }),
   ),
   'cameras.sendBurst': method(

@@ -191,7 +191,11 @@ export const worklistMethods = {
     z.object({ imageIds: z.array(z.string()).min(1, 'Choose at least one photo.').max(500), orderId: z.string().nullable(), eye: eyeTarget }),
     ok,
   ),
-  'images.confirmMatch': method('Confirm a weak automatic link (file name, "capturing now") as correct.', z.object({ imageId: idInput('photo') }), ok),
+  'images.confirmMatch': method(
+    'Confirm weak automatic links (file name, "capturing now") as correct.',
+    z.object({ imageIds: z.array(z.string()).min(1, 'Choose at least one photo.').max(500) }),
+    ok,
+  ),
   'images.reject': method(
     'Reject a photo with a reason: it stays in the spool and the record, but is never sent or chosen as best.',
     z.object({ imageId: idInput('photo'), reason: z.string().trim().min(1, 'Say why the photo is rejected.').max(200) }),

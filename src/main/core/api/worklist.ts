@@ -74,8 +74,8 @@ export function worklistApi(f: WorklistFeature): WorklistHandlers {
       exams.assign(imageIds, orderId, eye);
       return ok;
     },
-    'images.confirmMatch': ({ imageId }) => {
-      exams.confirmMatch(imageId);
+    'images.confirmMatch': ({ imageIds }) => {
+      exams.confirmMatch(imageIds);
       return ok;
     },
     'images.reject': ({ imageId, reason }) => {

@@ -428,11 +428,11 @@ export function createCamerasFeature(deps: CamerasFeatureDeps): CamerasFeature {
     'cameras.progress': () => ({
       imports: [...connected.values()].flatMap((c) => (c.importer ? [progressOut(c.importer.progress())] : [])),
     }),
-    'cameras.photos': ({ sessionId }) => {
+    'cameras.photos': ({ sessionId, limit }) => {
       const capturingNow = repo.capturingNow();
       const session = sessionId ? repo.session(sessionId) : repo.latestSessionWithPhotos();
       if (sessionId && !session) throw new StationError('not-found', 'That camera import is no longer here.');
-      if (!session) return { session: null, burstSeconds: DEFAULT_PROFILE.burstSeconds, capturingNow, bursts: [] };
+      if (!session) return { session: null, burstSeconds: DEFAULT_PROFILE.burstSeconds, capturingNow, bursts: [], omitted: 0 };
       const profile = repo.profiles().find((p) => p.id === session.device_profile_id) ?? DEFAULT_PROFILE;
       const labels = new Map<string, string | null>();
       const labelOf = (orderId: string | null | undefined): string | null => {
@@ -440,7 +440,7 @@ export function createCamerasFeature(deps: CamerasFeatureDeps): CamerasFeature {
         if (!labels.has(orderId)) labels.set(orderId, deps.orderLabel(orderId));
         return labels.get(orderId) ?? null;
       };
-      const rows = repo.sessionPhotos(session.id);
+      const { rows, total } = repo.sessionPhotos(session.id, limit);
       // One clock for the whole import: the camera's EXIF time when every photo has one, else the
       // file times on the card (a mix would compare two clocks and split or merge bursts wrongly).
       const useExif = rows.every((r) => r.taken_at !== null);
@@ -466,7 +466,7 @@ export function createCamerasFeature(deps: CamerasFeatureDeps): CamerasFeature {
           photos: members,
         };
       });
-      return { session: sessionOut(session), burstSeconds: profile.burstSeconds, capturingNow, bursts };
+      return { session: sessionOut(session), burstSeconds: profile.burstSeconds, capturingNow, bursts, omitted: total - rows.length };
     },
     'cameras.sendBurst': ({ imageIds, eye }) => {
       const ids = [...new Set(imageIds)];
@@ -508,6 +508,8 @@ export function createCamerasFeature(deps: CamerasFeatureDeps): CamerasFeature {
     'cameras.saveProfile': ({ profile }) => {
       repo.saveProfile(profile);
       log.info({ profileId: profile.id }, 'device profile saved');
+      // A drive that was not a camera may be one under the new profile (its own photo folder).
+      for (const c of connected.values()) if (c.state === 'not-a-camera' && !c.task) begin(c);
       changed();
       return profile;
     },

@@ -118,7 +118,9 @@ export class CamerasRepo {
       latestWithPhotos: db.prepare(`${SESSION_SELECT} WHERE EXISTS (SELECT 1 FROM camera_imports ci WHERE ci.session_id = s.id)
         ORDER BY s.started_at DESC, s.id DESC LIMIT 1`),
       sessionPhotos: db.prepare(`SELECT i.*, ci.file_mtime_ms, ci.rel_path, ci.seq FROM camera_imports ci
-        JOIN images i ON i.id = ci.image_id WHERE ci.session_id = ? AND i.status = 'ready' ORDER BY ci.seq`),
+        JOIN images i ON i.id = ci.image_id WHERE ci.session_id = ? AND i.status = 'ready' ORDER BY ci.seq DESC LIMIT ?`),
+      sessionPhotoCount: db.prepare(`SELECT count(*) AS n FROM camera_imports ci JOIN images i ON i.id = ci.image_id
+        WHERE ci.session_id = ? AND i.status = 'ready'`),
       dismiss: db.prepare('UPDATE camera_sessions SET dismissed_at = ? WHERE id = ? AND dismissed_at IS NULL'),
       capturingNow: db.prepare('SELECT id, patient_name, patient_id FROM orders WHERE capturing_now = 1 LIMIT 1'),
       imageOrders: db.prepare("SELECT id, order_id FROM images WHERE id IN (SELECT value FROM json_each(?)) AND status = 'ready'"),
@@ -228,8 +230,10 @@ export class CamerasRepo {
     return this.s.latestWithPhotos.get() as SessionRow | undefined;
   }
 
-  sessionPhotos(sessionId: string): SessionPhotoRow[] {
-    return this.s.sessionPhotos.all(sessionId) as SessionPhotoRow[];
+  /** The last `limit` photos of a session in the order taken, and how many it has in all. */
+  sessionPhotos(sessionId: string, limit: number): { rows: SessionPhotoRow[]; total: number } {
+    const rows = (this.s.sessionPhotos.all(sessionId, limit) as SessionPhotoRow[]).reverse();
+    return { rows, total: (this.s.sessionPhotoCount.get(sessionId) as { n: number }).n };
   }
 
   dismiss(sessionId: string): boolean {

@@ -525,23 +525,27 @@ export class ExamService {
     });
   }
 
-  confirmMatch(imageId: string): void {
+  confirmMatch(imageIds: string[]): void {
     this.change((c) => {
-      const img = this.image(imageId);
-      if (!img.order_id || img.match_confidence !== 'weak') return;
-      this.openOrder(img.order_id, 'changing it');
-      this.d.db.prepare("UPDATE images SET match_confidence = 'confirmed', updated_at = ? WHERE id = ?").run(c.at, imageId);
-      writeAudit(this.d.db, {
-        operator: c.operator,
-        action: 'confirm-link',
-        orderId: img.order_id,
-        imageId,
-        before: { orderId: img.order_id, rule: img.match_rule, confidence: 'weak' },
-        after: { orderId: img.order_id, rule: img.match_rule, confidence: 'confirmed' },
-      });
-      c.orders.add(img.order_id);
-      c.images.add(imageId);
+      for (const imageId of new Set(imageIds)) this.confirmOne(c, imageId);
     });
+  }
+
+  private confirmOne(c: Ctx, imageId: string): void {
+    const img = this.image(imageId);
+    if (!img.order_id || img.match_confidence !== 'weak') return;
+    this.openOrder(img.order_id, 'changing it');
+    this.d.db.prepare("UPDATE images SET match_confidence = 'confirmed', updated_at = ? WHERE id = ?").run(c.at, imageId);
+    writeAudit(this.d.db, {
+      operator: c.operator,
+      action: 'confirm-link',
+      orderId: img.order_id,
+      imageId,
+      before: { orderId: img.order_id, rule: img.match_rule, confidence: 'weak' },
+      after: { orderId: img.order_id, rule: img.match_rule, confidence: 'confirmed' },
+    });
+    c.orders.add(img.order_id);
+    c.images.add(imageId);
   }
 
   reject(imageId: string, reason: string): void {

@@ -23,7 +23,7 @@ export function ProviderLine({ p }: { p: ProviderStatus }) {
   return (
     <span className="wl-provider failing" role="alert" data-testid={`provider-${p.id}-failing`}>
       ⚠ {p.label} failed at {timeHm(p.lastAttemptAt)}: {p.lastError}{' '}
-      {p.lastOkAt ? `Showing the list from ${dateTime(p.lastOkAt)}.` : 'No list received yet.'}
+      {p.lastOkAt ? `Showing the list from ${dateTime(p.lastOkAt)}.` : 'No list received yet.'} The station keeps trying; if this lasts, call IT.
     </span>
   );
 }

@@ -134,6 +134,9 @@ export function CamerasScreen() {
       )}
       {message && <div className={`notice ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="send-result">{message.text}</div>}
 
+      {photos.data && photos.data.omitted > 0 && (
+        <p className="muted">Showing the last {bursts.reduce((a, b) => a + b.photos.length, 0)} photos taken; the {photos.data.omitted} earlier ones of this import are in the Inbox.</p>
+      )}
       {photos.data && bursts.length === 0 && (
         <div className="empty">
           <p>No new photos from a camera yet.</p>
@@ -190,7 +193,7 @@ function CameraCard({ camera: c }: { camera: Camera }) {
           {c.serial && <> · serial {c.serial}</>}
         </div>
       )}
-      {(c.state === 'failed' || c.state === 'done' || c.state === 'interrupted') && (
+      {c.state !== 'checking' && c.state !== 'importing' && (
         <button className="button small" onClick={rescan}>Look again</button>
       )}
     </div>

@@ -14,7 +14,7 @@ import { OrderForm } from '../components/OrderForm.tsx';
 import { OrderPicker } from '../components/OrderPicker.tsx';
 import { ShiftRequired } from '../components/Shift.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
-import { age, BEST_RULE_TEXT, EYE_NAME, otherEye, RULE_TEXT, SEX_TEXT, STATUS_TEXT, dateTime, timeHm, timeHms } from '../worklist-text.ts';
+import { age, BEST_RULE_TEXT, EYE_NAME, otherEye, RULE_TEXT, RULE_TEXT_MANY, SEX_TEXT, STATUS_TEXT, dateTime, timeHm, timeHms } from '../worklist-text.ts';
 import '../worklist.css';
 
 type Eye = 'OD' | 'OS';
@@ -68,7 +68,6 @@ interface CardActions {
   other(img: ExamImage): void;
   reject(img: ExamImage): void;
   unreject(img: ExamImage): void;
-  confirm(img: ExamImage): void;
   view(img: ExamImage): void;
 }
 
@@ -122,15 +121,10 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
           Rejected: {img.rejectedReason} {!locked && <button className="button small" onClick={() => actions.unreject(img)}>Take back</button>}
         </div>
       )}
-      {weak && !img.rejected && (
+      {weak && !img.rejected && !locked && (
         <div className="wl-card-note check" data-testid="weak-link">
-          Linked by {RULE_TEXT[img.matchRule ?? ''] ?? img.matchRule}: is this the right patient?
-          {!locked && (
-            <span className="wl-card-buttons">
-              <button className="button small" onClick={() => actions.confirm(img)}>✓ Yes</button>
-              <button className="button small" onClick={() => actions.unassign(img)}>✕ No, undo</button>
-            </span>
-          )}
+          <span>Linked by {RULE_TEXT[img.matchRule ?? ''] ?? img.matchRule}: check</span>
+          <button className="button small" onClick={() => actions.unassign(img)} title="Send it back to Unassigned">✕ Not this patient</button>
         </div>
       )}
       {!locked && eye === null && (
@@ -261,7 +255,6 @@ export function ExamScreen() {
       other: (img) => setMoving(img),
       reject: (img) => setRejecting(img),
       unreject: (img) => void run(() => station.call('images.unreject', { imageId: img.id })),
-      confirm: (img) => void run(() => station.call('images.confirmMatch', { imageId: img.id })),
       view: (img) => setViewing(img.id),
     }),
     [id, run, say],
@@ -273,6 +266,10 @@ export function ExamScreen() {
 
   const o = exam.order;
   const locked = o.status === 'complete' || o.status === 'sent';
+  const allImages = [...exam.eyes.OD.images, ...exam.eyes.OS.images, ...exam.unknownEye];
+  const weak = allImages.filter((i) => i.matchConfidence === 'weak' && !i.rejected);
+  const weakIds = weak.map((i) => i.id);
+  const weakRules = [...new Set(weak.map((i) => RULE_TEXT_MANY[i.matchRule ?? ''] ?? i.matchRule))].join(' or ');
   const dropOn = (imageId: string, eye: Eye) => void run(() => station.call('images.assign', { imageIds: [imageId], orderId: o.id, eye }));
 
   return (
@@ -298,7 +295,7 @@ export function ExamScreen() {
               className={`button${o.capturingNow ? ' primary' : ''}`}
               aria-pressed={o.capturingNow}
               onClick={() => void run(() => station.call('orders.setCapturingNow', { id: o.id, on: !o.capturingNow }))}
-              title="Photos that do not say which patient they show go to this exam while this is on"
+              title="While this is on, photos that do not say which patient they show are filed under this exam (you are asked to check them)"
             >
               {o.capturingNow ? '● Capturing now' : '○ Capturing now'}
             </button>
@@ -310,6 +307,17 @@ export function ExamScreen() {
       <ShiftRequired />
       {(error || toast) && (
         <div className={`notice ${error ? 'error' : 'info'} wl-toast`} role={error ? 'alert' : 'status'}>{error ?? toast}</div>
+      )}
+      {weakIds.length > 0 && !locked && (
+        <div className="notice warning wl-weak-banner" data-testid="weak-banner">
+          <span>
+            <b>{weakIds.length === 1 ? '1 photo was' : `${weakIds.length} photos were`} linked by {weakRules}</b>, not by a patient ID inside the file.
+            Check {weakIds.length === 1 ? 'it shows' : 'they show'} {o.name}.
+          </span>
+          <button className="button" disabled={busy} onClick={() => void run(() => station.call('images.confirmMatch', { imageIds: weakIds }))}>
+            ✓ {weakIds.length === 1 ? 'It is' : 'They are'} this patient's
+          </button>
+        </div>
       )}
       {exam.unknownEye.length > 0 && (
         <section className="wl-which-eye" aria-label="Which eye?" data-testid="which-eye">

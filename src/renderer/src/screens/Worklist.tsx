@@ -128,7 +128,7 @@ export function WorklistScreen() {
       <ProviderStatusBar onOpen={() => setShowSources(true)} />
       <p className="muted wl-summary">
         {searchingAll ? `Search over every day: ${items.length}${data?.limited ? '+ (showing the newest 500)' : ''} orders` : `${dayTitle(day)}${data?.site && !allSites ? ` · site ${data.site}` : ''} · ${items.length} patient${items.length === 1 ? '' : 's'}`}
-        {items.length > 0 && ` · ${counts.scheduled ?? 0} waiting · ${counts.capturing ?? 0} photographing · ${(counts.complete ?? 0) + (counts.sent ?? 0)} complete`}
+        {items.length > 0 && ` · ${counts.scheduled ?? 0} waiting · ${counts.capturing ?? 0} in progress · ${(counts.complete ?? 0) + (counts.sent ?? 0)} complete`}
       </p>
       {error && <div className="notice error" role="alert">{error}</div>}
       {data && items.length === 0 && (
@@ -164,8 +164,10 @@ export function WorklistScreen() {
                 data-testid="worklist-row"
                 className={`wl-row ${row.index === selected ? 'selected' : ''} ${o.status}`}
                 style={{ height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
-                onClick={() => setSelected(row.index)}
-                onDoubleClick={() => openExam(o.id)}
+                onClick={() => {
+                  setSelected(row.index);
+                  openExam(o.id);
+                }}
               >
                 <span className="wl-time">{searchingAll ? <>{o.day}<br /></> : null}{timeHm(o.scheduledAt)}</span>
                 <span className="wl-patient">
@@ -176,7 +178,7 @@ export function WorklistScreen() {
                   <span className={`badge wl-status ${o.status}`}>{STATUS_TEXT[o.status]}</span>
                   {o.capturingNow && <span className="badge wl-now">● Capturing now</span>}
                   {o.unknownEyeCount > 0 && <span className="wl-chip check">{o.unknownEyeCount} need an eye</span>}
-                  {o.weakCount > 0 && <span className="wl-chip check" title="Linked by file name or 'capturing now': check them in the exam">{o.weakCount} to check</span>}
+                  {o.weakCount > 0 && (o.status === 'scheduled' || o.status === 'capturing') && <span className="wl-chip check" title="Linked by file name or 'capturing now': check them in the exam">{o.weakCount} to check</span>}
                 </span>
                 <EyeCell eye="OD" s={o.eyes.OD} />
                 <EyeCell eye="OS" s={o.eyes.OS} />
@@ -185,7 +187,7 @@ export function WorklistScreen() {
           })}
         </div>
       </div>
-      {items.length > 0 && <p className="muted small">↑/↓ choose · Enter open the exam · / search · N new walk-in patient</p>}
+      {items.length > 0 && <p className="muted small">Click or ↑/↓ and Enter to open an exam · / search · N new walk-in patient</p>}
       {showForm && <OrderForm onClose={() => setShowForm(false)} onSaved={(id) => { setShowForm(false); openExam(id); }} />}
       {showSources && <WorklistSourcesDialog onClose={() => setShowSources(false)} />}
     </section>
