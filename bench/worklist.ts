@@ -49,7 +49,7 @@ const rand = () => {
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const dataDir = tempDir('bench-worklist');
-const station = await Station.open({ dataDir, host: 'headless', version: 'bench', urls: { thumb: (id) => `/t/${id}`, full: (id) => `/f/${id}` }, logger: silentLogger() });
+const station = await Station.open({ dataDir, host: 'headless', version: 'bench', urls: { thumb: (id) => `/t/${id}`, full: (id) => `/f/${id}` }, logger: silentLogger(), quality: false });
 const db = station.db;
 station.settings.update({ fileNameRules: [{ id: 'site', name: 'Site rule', pattern: '^(?<patientId>[A-Z0-9-]+)_(?<eye>OD|OS)_' }] });
 await station.api['operators.add']({ name: 'Bench' });

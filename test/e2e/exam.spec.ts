@@ -110,7 +110,7 @@ test('a walk-in exam from order to complete survives a reload and a restart, and
   await expect(page.getByTestId('blockers')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/exam-2-ready.png' });
   // For the README: tall enough to show every photo and the Complete button.
-  await page.setViewportSize({ width: 1400, height: 1280 });
+  await page.setViewportSize({ width: 1400, height: 1400 });
   await page.screenshot({ path: 'docs/screenshots/exam.png' });
   await page.setViewportSize({ width: 1400, height: 900 });
 

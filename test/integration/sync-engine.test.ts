@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Station } from '../../src/main/core/station.ts';
 import { decodeMetadataValue } from '../../src/main/core/sync/blob-metadata.ts';
-import { startFlakyProxy, type FlakyProxy } from '../fixtures/flaky-proxy.ts';
+import { startFlakyProxy } from '../fixtures/flaky-proxy.ts';
 import { call, completeExam, CONTAINER, openStation, seedExam, seedPhoto, startSyncWorld, until, type SyncWorld } from '../fixtures/sync-world.ts';
 
 let world: SyncWorld;

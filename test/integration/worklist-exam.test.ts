@@ -15,7 +15,8 @@ const urls = { thumb: (id: string) => `/t/${id}`, full: (id: string) => `/f/${id
 let open: Station[] = [];
 
 async function station(dataDir = tempDir('data'), watch: string[] = [tempDir('watch')]) {
-  const s = await Station.open({ dataDir, host: 'headless', version: 'test', urls, watch, logger: silentLogger() });
+  // No quality worker: without scores the automatic best image is the last one taken, which these tests rely on.
+  const s = await Station.open({ dataDir, host: 'headless', version: 'test', urls, watch, logger: silentLogger(), quality: false });
   open.push(s);
   return { s, dataDir, watchDir: watch[0]! };
 }

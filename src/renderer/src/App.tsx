@@ -9,6 +9,9 @@ import { AuditScreen } from './screens/Audit.tsx';
 import { ShiftButton } from './components/Shift.tsx';
 import { CamerasScreen } from './screens/Cameras.tsx';
 import { CameraBanner } from './components/CameraBanner.tsx';
+import { SyncIndicator } from './components/SyncIndicator.tsx';
+import { QueueScreen } from './screens/Queue.tsx';
+import { CloudSettingsScreen } from './screens/CloudSettings.tsx';
 
 const SCREENS = [
   { id: 'worklist', label: 'Worklist', key: '1' },
@@ -16,6 +19,8 @@ const SCREENS = [
   { id: 'inbox', label: 'Inbox', key: '3' },
   { id: 'sources', label: 'Sources', key: '4' },
   { id: 'cameras', label: 'Cameras', key: '5' },
+  { id: 'queue', label: 'Queue', key: '6' },
+  { id: 'cloud', label: 'Cloud', key: '7' },
 ] as const;
 // Screens reached from another screen, not from a tab: #/exam/<order id>, #/audit/<order id>.
 const ROUTES = ['exam', 'audit'] as const;
@@ -67,6 +72,7 @@ export function App() {
           ))}
         </nav>
         <div className="topbar-right">
+          <SyncIndicator />
           <ShiftButton />
         </div>
       </header>
@@ -80,6 +86,8 @@ export function App() {
         {screen === 'inbox' && <InboxScreen />}
         {screen === 'sources' && <SourcesScreen />}
         {screen === 'cameras' && <CamerasScreen />}
+        {screen === 'queue' && <QueueScreen />}
+        {screen === 'cloud' && <CloudSettingsScreen />}
       </main>
     </div>
   );

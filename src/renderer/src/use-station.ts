@@ -40,14 +40,14 @@ export function useStationQuery<M extends MethodName>(method: M, input: MethodIn
     } finally {
       inFlight.current = false;
     }
-  }, [method, key]);
+  }, []);
 
   useEffect(() => {
     void load();
     const offs = refreshOn.map((e) => station.on(e, () => void load()));
     return () => offs.forEach((off) => off());
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [load, refreshOn.join(',')]);
+  }, [load, method, key, refreshOn.join(',')]);
 
   return { data, error, reload: load };
 }

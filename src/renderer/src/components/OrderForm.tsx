@@ -109,8 +109,8 @@ export function OrderForm({ order, onClose, onSaved }: { order?: OrderSummary; o
               {sexes.map((s) => <option key={s} value={s}>{SEX_TEXT[s]}</option>)}
             </select>,
           )}
-          {field('scheduledAt', 'Appointment', <input type="datetime-local" value={draft.scheduledAt} onChange={set('scheduledAt')} aria-invalid={!!problems.scheduledAt} />)}
         </div>
+        {field('scheduledAt', 'Appointment', <input type="datetime-local" value={draft.scheduledAt} onChange={set('scheduledAt')} aria-invalid={!!problems.scheduledAt} />, order ? undefined : 'Set to now; change it for a later appointment.')}
         <details className="wl-more">
           <summary>Order ID and accession number (if the clinic gave them)</summary>
           <div className="wl-form-grid">

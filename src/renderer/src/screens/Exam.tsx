@@ -9,6 +9,7 @@ import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
 import { QualityBadge } from '../components/Badges.tsx';
+import { SyncBadge } from '../components/SyncIndicator.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { OrderForm } from '../components/OrderForm.tsx';
 import { OrderPicker } from '../components/OrderPicker.tsx';
@@ -114,6 +115,7 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
       <div className="wl-card-info">
         <span className="wl-card-time" title={img.takenAt ? 'Taken by the camera at' : 'The file has no capture time; this is when it arrived'}>{timeHms(img.takenAt ?? img.ingestedAt)}</span>
         <QualityBadge quality={img.quality} />
+        <SyncBadge state={img.syncState} />
         <span className="file-name small" title={img.sourcePath}>{img.fileName}</span>
       </div>
       {img.rejected && (
@@ -123,7 +125,7 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
       )}
       {weak && !img.rejected && !locked && (
         <div className="wl-card-note check" data-testid="weak-link">
-          <span>Linked by {RULE_TEXT[img.matchRule ?? ''] ?? img.matchRule}: check</span>
+          <span>Linked by {RULE_TEXT[img.matchRule ?? ''] ?? img.matchRule}: check it</span>
           <button className="button small" onClick={() => actions.unassign(img)} title="Send it back to Unassigned">✕ Not this patient</button>
         </div>
       )}
@@ -207,7 +209,15 @@ function EyeColumn({ exam, eye, reasons, locked, actions, onDropImage }: { exam:
         {error && <div className="notice error small" role="alert">{error}</div>}
       </header>
       <div className="wl-cards">
-        {e.images.length === 0 && <p className="wl-drop-hint">{locked ? 'No photo.' : 'No photo yet. Photos of this eye appear here as the camera saves them. You can also drag a photo here.'}</p>}
+        {e.images.length === 0 && (
+          <p className="wl-drop-hint">
+            {e.ungradableReason
+              ? `Marked ungradable (${e.ungradableReason}): no photo needed.`
+              : locked
+                ? 'No photo.'
+                : 'No photo yet. Photos of this eye appear here as the camera saves them. You can also drag a photo here.'}
+          </p>
+        )}
         {e.images.map((img, i) => <PhotoCard key={img.id} img={img} eye={eye} bestRule={e.best?.rule ?? null} locked={locked} actions={actions} index={i} />)}
       </div>
     </section>

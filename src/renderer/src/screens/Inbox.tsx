@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStationQuery } from '../use-station.ts';
 import { EyeBadge, QualityBadge, StatusBadge } from '../components/Badges.tsx';
+import { SyncBadge } from '../components/SyncIndicator.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
 import { folderOf, formatDateTime } from '../format.ts';
 import '../worklist.css';
@@ -78,6 +79,7 @@ export function InboxScreen() {
                     {img.status !== 'error' && <EyeBadge eye={img.eye ?? img.laterality} />}
                     <StatusBadge image={img} />
                     <QualityBadge quality={img.quality} />
+                    <SyncBadge state={img.syncState} />
                     <span className="file-name" title={img.sourcePath}>{img.fileName}</span>
                   </div>
                   {img.status === 'error' ? (
