@@ -157,6 +157,27 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
   );
 }
 
+/** The latest shot of an eye says retake: say it loudly while the patient is still in the chair. */
+function RetakeBanner({ exam }: { exam: Exam }) {
+  const alerts = (['OD', 'OS'] as const).flatMap((eye) => {
+    const e = exam.eyes[eye];
+    const latest = e.images.filter((i) => !i.rejected).at(-1);
+    if (!latest || latest.quality?.verdict !== 'retake' || e.ungradableReason) return [];
+    return [{ eye, reasons: latest.quality.reasons, file: latest.fileName, hasGood: e.gradable === 'yes' }];
+  });
+  if (alerts.length === 0) return null;
+  return (
+    <div className="notice error wl-retake-banner" role="alert" data-testid="retake-banner">
+      {alerts.map((a) => (
+        <p key={a.eye}>
+          <b>Retake {EYE_NAME[a.eye]}:</b> the last photo ({a.file}) is not usable. {a.reasons.join(' · ')}
+          {a.hasGood && <span className="muted"> An earlier photo of this eye is good; keep it if you cannot do better.</span>}
+        </p>
+      ))}
+    </div>
+  );
+}
+
 function EyeColumn({ exam, eye, reasons, locked, actions, onDropImage }: { exam: Exam; eye: Eye; reasons: string[]; locked: boolean; actions: CardActions; onDropImage: (id: string, eye: Eye) => void }) {
   const e = exam.eyes[eye];
   const [over, setOver] = useState(false);
@@ -318,6 +339,7 @@ export function ExamScreen() {
       {(error || toast) && (
         <div className={`notice ${error ? 'error' : 'info'} wl-toast`} role={error ? 'alert' : 'status'}>{error ?? toast}</div>
       )}
+      {!locked && <RetakeBanner exam={exam} />}
       {weakIds.length > 0 && !locked && (
         <div className="notice warning wl-weak-banner" data-testid="weak-banner">
           <span>
