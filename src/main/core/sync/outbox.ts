@@ -99,8 +99,11 @@ export class Outbox {
       recoverImages: db.prepare(`UPDATE images SET sync_state = 'waiting' WHERE sync_state = 'uploading'`),
       dueUploads: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'upload-image' AND state IN ('waiting', 'retry-wait')
           AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`),
-      dueOrders: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'submit-order' AND state IN ('waiting', 'retry-wait')
-          AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT 50`),
+      // Due, and every photo it will name confirmed in storage.
+      readyOrder: db.prepare(`SELECT * FROM sync_jobs j WHERE j.kind = 'submit-order' AND j.state IN ('waiting', 'retry-wait')
+          AND j.next_attempt_at <= ?
+          AND NOT EXISTS (SELECT 1 FROM images i WHERE i.order_id = j.subject_id AND i.status = 'ready' AND i.rejected_reason IS NULL AND i.uploaded_at IS NULL)
+        ORDER BY j.next_attempt_at, j.created_at LIMIT 1`),
       imagesNotUploaded: db.prepare(`SELECT count(*) AS n FROM images
         WHERE order_id = ? AND status = 'ready' AND rejected_reason IS NULL AND uploaded_at IS NULL`),
       claim: db.prepare(`UPDATE sync_jobs SET state = 'running', last_attempt_at = @at, updated_at = @at
@@ -218,10 +221,8 @@ export class Outbox {
    */
   claimOrder(now = new Date().toISOString()): JobRow | null {
     return this.db.transaction(() => {
-      for (const job of this.s.dueOrders!.all(now) as JobRow[]) {
-        if (this.imagesLeft(job.subject_id) > 0) continue;
-        if (this.s.claim!.run({ id: job.id, at: now }).changes) return { ...job, state: 'running' as const, last_attempt_at: now };
-      }
+      const job = this.s.readyOrder!.get(now) as JobRow | undefined;
+      if (job && this.s.claim!.run({ id: job.id, at: now }).changes) return { ...job, state: 'running' as const, last_attempt_at: now };
       return null;
     })();
   }
