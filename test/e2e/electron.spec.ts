@@ -25,7 +25,7 @@ test.describe('desktop app (Electron)', () => {
   test('opens one sandboxed window with window.station and nothing else', async () => {
     const app = await electron.launch({ executablePath: binary!, args: [path.join(repoRoot, 'out/main/index.js')] });
     const page = await app.firstWindow();
-    await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
     const shape = await page.evaluate(() => ({
       station: typeof window.station?.call,
       require: typeof (window as unknown as { require?: unknown }).require,

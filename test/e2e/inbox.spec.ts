@@ -20,7 +20,7 @@ test.afterAll(async () => {
 });
 
 test('photos appear in the Inbox with their eye, the detail view shows metadata, a bad file shows its reason', async ({ page }) => {
-  await page.goto(host.url);
+  await page.goto(`${host.url}#/inbox`);
   await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible();
   await expect(page.getByText('No photos yet.')).toBeVisible();
 

@@ -28,7 +28,7 @@ type ScreenId = (typeof SCREENS)[number]['id'] | (typeof ROUTES)[number];
 
 const fromHash = (): ScreenId => {
   const h = location.hash.replace(/^#\/?/, '').split('/')[0];
-  return SCREENS.some((s) => s.id === h) || (ROUTES as readonly string[]).includes(h ?? '') ? (h as ScreenId) : 'inbox';
+  return SCREENS.some((s) => s.id === h) || (ROUTES as readonly string[]).includes(h ?? '') ? (h as ScreenId) : 'worklist';
 };
 
 export function App() {
