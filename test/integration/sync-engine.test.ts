@@ -3,11 +3,15 @@
 // their photos; updates after a reopen; unknown outcomes; outages; an expired SAS; a bad order
 // endpoint. Each test has its own station (data folder); the services are shared.
 import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Station } from '../../src/main/core/station.ts';
 import { decodeMetadataValue } from '../../src/main/core/sync/blob-metadata.ts';
 import { startFlakyProxy } from '../fixtures/flaky-proxy.ts';
-import { call, completeExam, CONTAINER, openStation, seedExam, seedPhoto, startSyncWorld, until, type SyncWorld } from '../fixtures/sync-world.ts';
+import { call, completeExam, CONTAINER, openStation, seedExam, seedPhoto, signIn, startSyncWorld, until, type SyncWorld } from '../fixtures/sync-world.ts';
+import { syntheticFundusJpeg, withUniqueComment } from '../fixtures/fundus.ts';
+import { tempDir } from '../fixtures/headless.ts';
 
 let world: SyncWorld;
 const stations: Station[] = [];
@@ -146,6 +150,120 @@ describe('delivery', () => {
     } finally {
       await proxy.stop();
     }
+  });
+});
+
+describe('workflows and clocks', () => {
+  it('order first: each photo carries the patient id for the platform, no order is posted, the exam becomes sent', async () => {
+    const s = await station();
+    await configure(s, { workflow: 'order-first', orderEndpointUrl: null, orderEndpointToken: null });
+    const before = world.intake.requestCount;
+    const exam = await seedExam(s, 80, 1);
+    await completeExam(s, exam.orderId);
+    await until(() => orderStatus(s, exam.orderId) === 'sent', 20_000, describeQueue(s));
+    const props = await world.az.adminClient.getContainerClient(CONTAINER).getBlobClient(`${exam.images[0]!.id}.jpg`).getProperties();
+    expect(props.metadata).toMatchObject({ patientid: exam.patientId, orderid: exam.orderId });
+    expect(world.intake.requestCount).toBe(before);
+    expect((await call(s, 'sync.jobs', { limit: 5 })).orders[0]).toMatchObject({ state: 'done', outcome: 'delivered' });
+  });
+
+  it('a storage service whose clock is 12 minutes ahead: the station says its own clock is behind', async () => {
+    const proxy = await startFlakyProxy(`http://127.0.0.1:${world.az.port}`);
+    try {
+      proxy.setDateShiftMs(12 * 60_000);
+      const s = await station();
+      const cs = world.az.writeOnlyConnectionString(CONTAINER).replace(`127.0.0.1:${world.az.port}`, `127.0.0.1:${proxy.port}`);
+      await configure(s, { connectionString: cs });
+      const exam = await seedExam(s, 81, 1);
+      await completeExam(s, exam.orderId);
+      await until(() => orderStatus(s, exam.orderId) === 'sent', 20_000, describeQueue(s));
+      const sum = await call(s, 'sync.status');
+      expect(sum.clockSkewMs).toBeGreaterThan(11 * 60_000);
+      expect(sum.clockMessage).toMatch(/clock is about 12 minutes behind/);
+      const probe = await call(s, 'sync.settings.test', {});
+      expect(probe.storage).toMatchObject({ ok: true });
+      expect(probe.storage!.message).toMatch(/12 minutes behind/);
+      expect(probe.orders).toMatchObject({ ok: true });
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('Test connection explains a wrong container, a read-only SAS and a wrong token, before anything is saved', async () => {
+    const s = await station();
+    // A SAS signed for a container that does not exist (IT typed the wrong name when making it).
+    const bad = await call(s, 'sync.settings.test', world.cloud({ container: 'no-such-container', connectionString: world.az.writeOnlyConnectionString('no-such-container') }));
+    expect(bad.storage).toMatchObject({ ok: false, kind: 'container-missing' });
+    expect(bad.storage!.message).toMatch(/no container named "no-such-container"/);
+    // A SAS for another container than the one entered: refused as a whole.
+    const other = await call(s, 'sync.settings.test', world.cloud({ container: 'other-container' }));
+    expect(other.storage).toMatchObject({ ok: false, kind: 'rejected' });
+    const ro = await call(s, 'sync.settings.test', { ...world.cloud(), connectionString: world.az.writeOnlyConnectionString(CONTAINER, { permissions: 'r' }) });
+    expect(ro.problems?.connectionString).toMatch(/does not allow creating files/);
+    const token = await call(s, 'sync.settings.test', world.cloud({ orderEndpointToken: 'not-the-right-token-1234' }));
+    expect(token.storage).toMatchObject({ ok: true });
+    expect(token.orders).toMatchObject({ ok: false });
+    expect(token.orders!.message).toMatch(/refused the token/);
+    expect((await call(s, 'sync.settings.get')).configured).toBe(false);
+  });
+});
+
+describe('from the camera folder', () => {
+  it('a photo taken in by ingest gets its MD5 in the background; the upload sends it as Content-MD5 without hashing again', async () => {
+    const s = await station();
+    await configure(s);
+    const watch = tempDir('sync-watch');
+    await call(s, 'settings.update', { fileNameRules: [{ id: 'r', name: 'Site rule', pattern: '^(?<patientId>[A-Z0-9-]+)_(?<eye>OD|OS)_' }] });
+    await call(s, 'sources.add', { path: watch });
+    await signIn(s);
+    const created = await call(s, 'orders.create', {
+      order: { patientId: 'CAM-77', name: 'Camera, Test', birthDate: '1950-01-01', sex: 'M', scheduledAt: new Date().toISOString() },
+      allowDuplicate: true,
+    });
+    if (!created.created) throw new Error('order not created');
+    const jpeg = await syntheticFundusJpeg({ width: 800, height: 600, seed: 77 });
+    writeFileSync(path.join(watch, 'CAM-77_OD_1.jpg'), withUniqueComment(jpeg, 'od'));
+    writeFileSync(path.join(watch, 'CAM-77_OS_1.jpg'), withUniqueComment(jpeg, 'os'));
+    const md5s = await until(() => {
+      const rows = s.db.prepare('SELECT id, md5, sha256, order_id FROM images WHERE order_id = ?').all(created.order.id) as { id: string; md5: string | null; sha256: string }[];
+      return rows.length === 2 && rows.every((r) => r.md5) ? rows : null;
+    }, 20_000);
+    for (const r of md5s) {
+      const bytes = readFileSync(s.spool.pathFor(r.sha256));
+      expect(r.md5).toBe(createHash('md5').update(bytes).digest('hex'));
+    }
+    await completeExam(s, created.order.id);
+    await until(() => orderStatus(s, created.order.id) === 'sent', 20_000, describeQueue(s));
+    for (const r of md5s) {
+      const props = await world.az.adminClient.getContainerClient(CONTAINER).getBlobClient(`${r.id}.jpg`).getProperties();
+      expect(Buffer.from(props.contentMD5!).toString('hex')).toBe(r.md5);
+    }
+  });
+
+  it('a spool copy that changed after its MD5 was taken is refused by the service, not stored damaged', async () => {
+    const s = await station();
+    await configure(s);
+    const exam = await seedExam(s, 70, 1);
+    const victim = exam.images[0]!;
+    s.db.prepare('UPDATE images SET md5 = ? WHERE id = ?').run(createHash('md5').update(victim.bytes).digest('hex'), victim.id);
+    // The spool file is damaged after the MD5 was taken (same size, one byte flipped).
+    const file = s.spool.pathFor(victim.sha256);
+    const damaged = Buffer.from(victim.bytes);
+    damaged[damaged.length - 10] ^= 0xff;
+    chmodSync(file, 0o644);
+    writeFileSync(file, damaged);
+    await completeExam(s, exam.orderId);
+    const failed = await until(async () => (await call(s, 'sync.jobs', { limit: 10 })).uploads.find((j) => j.state === 'failed'), 20_000, describeQueue(s));
+    expect(failed.lastError).toMatch(/different bytes|damaged/);
+    expect(await blobsOf([victim.id])).toEqual([]);
+    // Tried again by hand: the spool copy is checked against its SHA-256 first, and the reason is plain.
+    await call(s, 'sync.retry', { jobId: failed.id });
+    const again = await until(async () => {
+      const j = (await call(s, 'sync.jobs', { limit: 10 })).uploads.find((x) => x.id === failed.id);
+      return j && j.state === 'failed' && j.attempts > 0 ? j : null;
+    }, 20_000, describeQueue(s));
+    expect(again.lastError).toMatch(/copy of this photo is damaged/);
+    expect(orderStatus(s, exam.orderId)).toBe('complete');
   });
 });
 

@@ -129,3 +129,36 @@ it(`survives kill -9 at random moments, ${KILLS} times: every photo once, every 
   }
   expect(problems, `seed ${seed}`).toEqual([]);
 });
+
+it('SIGTERM with work pending says how much is left, and it resumes at the next start', { timeout: 60_000 }, async () => {
+  const dataDir = tempDir('sigterm');
+  const setup = await openStation({ dataDir, secrets: headlessSecretStore(dataDir, {}) });
+  // A slow line: 64 kbit/s, so the photos are still on their way when the station is stopped.
+  expect((await call(setup, 'sync.settings.update', world.cloud({ bandwidthCapKbps: 64 }))).ok).toBe(true);
+  const exam = await seedExam(setup, 200, 1, 'large');
+  await setup.close();
+
+  host = await startHost({ dataDir, watchDirs: [], env: { CAPTURE_CONNECTION_STRING: '', CAPTURE_ORDER_TOKEN: '' } });
+  await host.call('exam.complete', { orderId: exam.orderId });
+  await new Promise((r) => setTimeout(r, 500));
+  const first = host;
+  expect(await first.stop('SIGTERM')).toBe(0);
+  host = null;
+  expect(first.output()).toMatch(/stopped with 2 photo uploads and 1 order still to send; they resume at the next start/);
+
+  host = await startHost({ dataDir, watchDirs: [], env: { CAPTURE_CONNECTION_STRING: '', CAPTURE_ORDER_TOKEN: '' } });
+  const pending = await host.call<{ uploads: { waiting: number; running: number } }>('sync.status');
+  expect(pending.uploads.waiting + pending.uploads.running).toBe(2);
+  await host.call('sync.settings.update', { bandwidthCapKbps: null }); // IT lifts the cap
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const st = await host.call<{ order: { status: string } }>('exam.get', { orderId: exam.orderId });
+    if (st.order.status === 'sent') break;
+    if (Date.now() > deadline) throw new Error('not sent after restart');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await host.stop();
+  host = null;
+  const names = await world.blobNames();
+  for (const img of exam.images) expect(names.filter((n) => n === `${img.id}.jpg`)).toHaveLength(1);
+});

@@ -164,6 +164,7 @@ export class Station {
       events: this.events,
       hooks: this.hooks,
       settingsRepo: new SettingsRepo(db),
+      onImageStored: (hook) => this.pipeline.addStoreHook(hook),
       ...(config.secrets && { secrets: config.secrets }),
       ...(config.syncTiming && { timing: config.syncTiming }),
     });

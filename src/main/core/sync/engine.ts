@@ -120,6 +120,7 @@ async function defaultReachable(url: string): Promise<boolean> {
 interface ImageForUpload {
   id: string;
   sha256: string | null;
+  md5: string | null;
   format: string | null;
   status: string;
   blob_name: string | null;
@@ -181,14 +182,17 @@ export class SyncEngine {
   private uploader: { version: number; value: BlobUploader } | null = null;
   private readonly meter = new SpeedMeter();
   private digester: Digester | null = null;
+  private readonly prehashQueue: string[] = [];
+  private prehashing = false;
   private pumpScheduled = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = 0;
   private started = false;
   private closed = false;
   private lastSuccessAt: string | null = null;
-  private skewMs: number | null = null;
-  private skewLogged = false;
+  /** Service clock minus ours, per service, when large enough to matter. */
+  private readonly skew: Record<SyncService, number | null> = { storage: null, orders: null };
+  private readonly skewLogged: Record<SyncService, boolean> = { storage: false, orders: false };
   // Events: throttled 'sync.changed', batched 'images.changed'.
   private changedTimer: ReturnType<typeof setTimeout> | null = null;
   private lastChangedAt = 0;
@@ -211,7 +215,7 @@ export class SyncEngine {
     this.pauses = deps.pauses.load();
     const db = deps.db;
     this.stmts = {
-      imageForUpload: db.prepare<[string], ImageForUpload>(`SELECT i.id, i.sha256, i.format, i.status, i.blob_name, i.size_bytes,
+      imageForUpload: db.prepare<[string], ImageForUpload>(`SELECT i.id, i.sha256, i.md5, i.format, i.status, i.blob_name, i.size_bytes,
           i.laterality, i.eye, i.taken_at, i.taken_offset, i.rejected_reason, i.order_id, i.patient_id,
           o.id AS o_id, o.patient_id AS o_patient_id, o.external_order_id AS o_external_order_id, o.accession_number AS o_accession_number
         FROM images i LEFT JOIN orders o ON o.id = i.order_id WHERE i.id = ?`),
@@ -241,6 +245,9 @@ export class SyncEngine {
         LEFT JOIN images i ON j.kind = 'upload-image' AND i.id = j.subject_id
         LEFT JOIN orders o ON o.id = CASE WHEN j.kind = 'submit-order' THEN j.subject_id ELSE i.order_id END
         WHERE j.kind = ? AND j.state = 'done' ORDER BY j.done_at DESC LIMIT ?`),
+      setMd5: db.prepare<[string, string, string]>('UPDATE images SET md5 = ? WHERE id = ? AND sha256 = ? AND md5 IS NULL'),
+      clearMd5: db.prepare<[string]>('UPDATE images SET md5 = NULL WHERE id = ?'),
+      needsMd5: db.prepare<[string], { sha256: string | null }>("SELECT sha256 FROM images WHERE id = ? AND status = 'ready' AND md5 IS NULL AND sha256 IS NOT NULL"),
       countActive: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM sync_jobs WHERE kind = ? AND state IN ('waiting', 'running', 'retry-wait', 'failed')`),
     };
   }
@@ -338,6 +345,9 @@ export class SyncEngine {
     for (const lane of Object.values(this.lanes)) this.setOnline(lane, false);
     this.d.outbox.makeDueNow('upload-image');
     this.d.outbox.makeDueNow('submit-order');
+    // What is in flight was started with the old settings (a cap, a connection string): start it
+    // again with the new ones. A Put Blob is all or nothing, so nothing half-sent stays behind.
+    void this.stopRunning().then(() => this.kick());
     this.kick();
   }
 
@@ -377,10 +387,13 @@ export class SyncEngine {
     const now = new Date(nowMs).toISOString();
 
     const storage = this.laneOpen('storage', nowMs);
+    let uploadSlotsFull = false;
     if (storage.open) {
       const runningUploads = [...this.running.values()].filter((r) => r.job.kind === 'upload-image').length;
       const free = storage.probe ? (runningUploads ? 0 : 1) : cfg.settings.concurrency - runningUploads;
       const claimed = this.d.outbox.claimUploads(free, now);
+      // Every slot busy: the next upload to finish looks again, no timer needed for uploads.
+      uploadSlotsFull = !storage.probe && claimed.length === free;
       if (storage.probe && claimed.length) this.lanes.storage.authProbeAt = nowMs;
       for (const job of claimed) this.launch(job, () => this.runUpload(job, cfg));
     }
@@ -394,15 +407,16 @@ export class SyncEngine {
         this.launch(job, () => this.runOrder(job, cfg));
       }
     }
-    this.scheduleTimer(nowMs);
+    this.scheduleTimer(nowMs, uploadSlotsFull);
   }
 
   /** Wakes the loop when the next backoff ends or a paused lane may be rechecked. */
-  private scheduleTimer(nowMs: number): void {
+  private scheduleTimer(nowMs: number, uploadSlotsFull = false): void {
     const nowIso = new Date(nowMs).toISOString();
     const candidates: number[] = [];
     for (const service of ['storage', 'orders'] as const) {
       const lane = this.lanes[service];
+      if (service === 'storage' && uploadSlotsFull) continue;
       if (lane.offline) continue; // the reachability check wakes it
       if (this.pauses[service]) {
         candidates.push(lane.authProbeAt + this.timing.authRecheckMs);
@@ -475,21 +489,32 @@ export class SyncEngine {
       }
       const uploader = this.uploaderFor(cfg);
       const filePath = this.d.spoolPath(img.sha256);
-      let digest;
-      try {
-        this.digester ??= createDigester();
-        digest = await this.digester.digest(filePath);
-      } catch (err) {
-        throw storageFailure(err, { where: uploader.where, container: uploader.container, expiresOn: null, startsOn: null });
+      // The MD5 from the background digest after ingest, or now (checking the spool copy's SHA-256 on the way).
+      let md5: Buffer;
+      let size: number;
+      if (img.md5) {
+        md5 = Buffer.from(img.md5, 'hex');
+        size = img.size_bytes ?? 0;
+      } else {
+        let digest;
+        try {
+          this.digester ??= createDigester();
+          digest = await this.digester.digest(filePath);
+        } catch (err) {
+          throw storageFailure(err, { where: uploader.where, container: uploader.container, expiresOn: null, startsOn: null });
+        }
+        if (digest.sha256 !== img.sha256) {
+          throw fatal(
+            'storage',
+            'SpoolDamaged',
+            "The station's copy of this photo is damaged (its checksum changed since it was taken in). Copy it again from the camera if it is still there.",
+          );
+        }
+        this.stmts.setMd5.run(digest.md5.toString('hex'), img.id, img.sha256);
+        md5 = digest.md5;
+        size = digest.size;
       }
-      if (digest.sha256 !== img.sha256) {
-        throw fatal(
-          'storage',
-          'SpoolDamaged',
-          "The station's copy of this photo is damaged (its checksum changed since it was taken in). Copy it again from the camera if it is still there.",
-        );
-      }
-      r.total = digest.size;
+      r.total = size;
       let payload = job.payload ? (JSON.parse(job.payload) as UploadPayload) : null;
       if (!payload) {
         payload = {
@@ -509,14 +534,14 @@ export class SyncEngine {
           }),
         };
         // Fixed from now on: a later attempt (after a crash, a day later) sends the same name and metadata.
-        this.d.outbox.setPayload(job.id, payload, digest.size);
+        this.d.outbox.setPayload(job.id, payload, size);
       }
       if (r.abort.signal.aborted) throw new SyncError({ kind: 'retry', service: 'storage', code: 'ABORTED', message: 'Stopped before it started.' });
       const res = await uploader.upload({
         filePath,
         blobName: payload.blobName,
         contentType: payload.contentType,
-        md5: digest.md5,
+        md5,
         metadata: payload.metadata,
         signal: r.abort.signal,
         onProgress: (sent) => {
@@ -525,15 +550,47 @@ export class SyncEngine {
           this.changed();
         },
       });
-      this.noteServerDate(res.serverDate);
+      this.noteServerDate('storage', res.serverDate);
       this.d.outbox.markUploaded(job, res.outcome, res.bytes);
       this.d.log.info({ job: job.id, image: img.id, outcome: res.outcome, bytes: res.bytes }, 'sync: photo in storage');
       this.succeeded('storage');
       this.imageChanged(job.subject_id);
     } catch (err) {
+      // The service got other bytes than the MD5 says: check the spool copy again before any retry.
+      if (isSyncError(err) && err.code === 'Md5Mismatch') this.stmts.clearMd5.run(job.subject_id);
       this.failed(job, r, 'storage', err);
       this.imageChanged(job.subject_id);
     }
+  }
+
+  /**
+   * After ingest: the MD5 (and a check of the SHA-256) of new spool files, in the background on
+   * the digest worker, so an upload later needs no hashing pass. Best effort: what is not done
+   * here is done before the upload.
+   */
+  prehash(imageIds: string[]): void {
+    for (const id of imageIds) this.prehashQueue.push(id);
+    if (this.prehashing || this.closed) return;
+    this.prehashing = true;
+    // After the caller's transaction (the ingest store hook runs inside it).
+    setImmediate(async () => {
+      try {
+        while (this.prehashQueue.length && !this.closed) {
+          const id = this.prehashQueue.shift()!;
+          const row = this.stmts.needsMd5.get(id);
+          if (!row?.sha256) continue;
+          this.digester ??= createDigester();
+          try {
+            const d = await this.digester.digest(this.d.spoolPath(row.sha256));
+            if (!this.closed && d.sha256 === row.sha256) this.stmts.setMd5.run(d.md5.toString('hex'), id, row.sha256);
+          } catch {
+            // unreadable now: the upload will say so
+          }
+        }
+      } finally {
+        this.prehashing = false;
+      }
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -620,7 +677,7 @@ export class SyncEngine {
         timeoutMs: this.timing.orderTimeoutMs,
         signal: r.abort.signal,
       });
-      this.noteServerDate(receipt.serverDate);
+      this.noteServerDate('orders', receipt.serverDate);
       const answer = (receipt.body && typeof receipt.body === 'object' ? receipt.body : {}) as { orderId?: unknown; status?: unknown };
       const outcome = typeof answer.status === 'string' ? answer.status.slice(0, 40) : `accepted (HTTP ${receipt.status})`;
       this.finishOrder(job, outcome, {
@@ -657,7 +714,7 @@ export class SyncEngine {
       this.d.outbox.markFailed(job, null, new Date(now).toISOString());
       return;
     }
-    this.noteServerDate(e.serverDate);
+    this.noteServerDate(service, e.serverDate);
     const problem: SyncProblem = {
       kind: e.kind,
       service,
@@ -755,15 +812,24 @@ export class SyncEngine {
     }
   }
 
-  private noteServerDate(serverDate: string | undefined): void {
+  private noteServerDate(service: SyncService, serverDate: string | undefined): void {
     const skew = clockSkewMs(serverDate, new Date());
     if (skew === null) return;
     const reportable = isClockSkewReportable(skew);
-    this.skewMs = reportable ? skew : null;
-    if (reportable && !this.skewLogged) {
-      this.skewLogged = true;
-      this.d.log.warn({ skewMs: skew }, 'sync: the local clock differs from the storage service clock');
-    } else if (!reportable) this.skewLogged = false;
+    this.skew[service] = reportable ? skew : null;
+    if (reportable && !this.skewLogged[service]) {
+      this.skewLogged[service] = true;
+      this.d.log.warn({ service, skewMs: skew }, 'sync: the local clock differs from the service clock');
+    } else if (!reportable) this.skewLogged[service] = false;
+  }
+
+  /** The skew worth reporting (storage first: SAS times are judged on its clock), in plain words. */
+  private clockReport(): { skewMs: number | null; message: string | null } {
+    const service: SyncService | null = this.skew.storage !== null ? 'storage' : this.skew.orders !== null ? 'orders' : null;
+    if (!service) return { skewMs: null, message: null };
+    const ms = this.skew[service]!;
+    const advice = clockSkewAdvice(ms);
+    return { skewMs: ms, message: service === 'storage' ? advice : advice.replace("the storage service's", "the order service's") };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -819,6 +885,7 @@ export class SyncEngine {
       blocked,
     };
     const bytesPerSecond = this.running.size ? this.meter.rate() : null;
+    const clock = this.clockReport();
     const authLane = this.pauses.storage ?? this.pauses.orders;
     const offlineLane = this.lanes.storage.offline ? this.lanes.storage : this.lanes.orders.offline ? this.lanes.orders : null;
     const active = uploads.waiting + uploads.running + orders.running + (orders.waiting - blocked);
@@ -860,8 +927,8 @@ export class SyncEngine {
       nextAttemptAt: this.stmts.nextAttempt.get(new Date().toISOString())?.t ?? null,
       lastSuccessAt: this.lastSuccessAt,
       lastError,
-      clockSkewMs: this.skewMs,
-      clockMessage: this.skewMs !== null ? clockSkewAdvice(this.skewMs) : null,
+      clockSkewMs: clock.skewMs,
+      clockMessage: clock.message,
       lanes: { storage: lane('storage'), orders: lane('orders') },
       concurrency: cfg?.settings.concurrency ?? null,
       bandwidthCapKbps: cfg?.settings.bandwidthCapKbps ?? null,

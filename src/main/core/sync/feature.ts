@@ -27,6 +27,8 @@ export interface SyncFeatureDeps {
   settingsRepo: SettingsRepo;
   /** Injected by the host (safeStorage, a 0600 file, environment variables); memory-only if absent. */
   secrets?: SecretStore;
+  /** Registers a hook that runs when ingest stores a new image (the pipeline's store hook). */
+  onImageStored?: (hook: (image: { id: string }) => void) => void;
   timing?: Partial<SyncTiming>;
   createUploader?: (options: BlobUploaderOptions) => BlobUploader;
   reachable?: (url: string) => Promise<boolean>;
@@ -123,6 +125,9 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
     d.log.info({ order: orderId, revision, uploads: r.imageIds.length, alreadyUploaded: r.alreadyUploaded }, 'sync: exam queued');
     engine.kick(); // runs after the completing transaction commits (setImmediate)
   };
+
+  // A new photo's MD5 is computed in the background soon after ingest, so its upload needs no hashing pass.
+  d.onImageStored?.((image) => engine.prehash([image.id]));
 
   // In the transactions that complete and reopen an exam: the work is queued (or withdrawn)
   // atomically with the change itself.

@@ -40,5 +40,8 @@ export function up(db: Database): void {
     -- waiting, uploading, retry-wait, uploaded, failed; NULL when not queued. Mirrors the job row.
     ALTER TABLE images ADD COLUMN sync_state TEXT;
     ALTER TABLE images ADD COLUMN uploaded_at TEXT;
+    -- MD5 of the spool file (hex), computed once in the background after ingest (its SHA-256
+    -- checked on the way), sent as Content-MD5: the service refuses bytes that differ from it.
+    ALTER TABLE images ADD COLUMN md5 TEXT;
   `);
 }
