@@ -236,6 +236,7 @@ export class Station {
     await this.pipeline.idle();
     await this.worklist.stop();
     await this.sync.close();
+    await this.quality?.close();
     this.db.close();
     this.log.info('station stopped');
     await new Promise<void>((resolve) => this.log.flush(() => resolve()));
