@@ -1,6 +1,6 @@
 // The thresholds behind the quality hints, as a validated setting. Each pair gives the level at
 // which a photo becomes 'borderline' (…Good: the limit of good) and 'retake' (…Retake).
-// docs/QUALITY.md gives the reasoning behind every default.
+// README.md ("Quality hints") gives the reasoning behind every default.
 import { z } from 'zod';
 
 export interface QualityThresholds {

@@ -15,7 +15,7 @@ export const stationSettingsSchema = z.object({
   fileNameRules: z.array(fileNameRuleSchema).max(20).default([]),
   incompleteTimeoutSeconds: z.number().int().min(2).max(600).default(15),
   maxFileMegabytes: z.number().int().min(1).max(4096).default(512),
-  /** The levels behind the quality hints; docs/QUALITY.md explains each default. */
+  /** The levels behind the quality hints; README.md ("Quality hints") explains each default. */
   qualityThresholds: qualityThresholdsSchema.default({ ...defaultQualityThresholds }),
 });
 

@@ -2,7 +2,7 @@
 // the labelled DRIMDB/EyeQ set and the unlabelled, visually acceptable fundus photos.
 // The floors are below what the current defaults reach on these files (1.0 / 1.0 / 1.0 when
 // written), because the defaults were designed while looking at them: the floors guard against
-// regressions, they do not claim that accuracy for photos never seen. See docs/QUALITY.md.
+// regressions, they do not claim that accuracy for photos never seen. See README.md ("Quality hints").
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -20,7 +20,7 @@ export const GOOD_FROM = 0.7;
 // Not a fundus at all: below every genuine fundus photo, however poor.
 const NOT_RETINAL_SCORE = 0.05;
 
-// Where a check gives full marks: typical values of sharp, well-exposed photos (docs/QUALITY.md).
+// Where a check gives full marks: typical values of sharp, well-exposed photos (README.md ("Quality hints")).
 const IDEAL = {
   vesselContrast: 0.2,
   darkLuma: 80,
