@@ -55,6 +55,19 @@ describe('ingest from a watched folder', () => {
     expect(ready).toHaveLength(1);
   });
 
+  it('the same bytes taken in twice at the same moment become one image, with no refusal', async () => {
+    const { s, watchDir } = await station();
+    const bytes = await syntheticFundusJpeg({ width: 900, height: 600, seed: 31 });
+    const file = (name: string) => ({ path: path.join(watchDir, name), bytes, size: bytes.length, mtimeMs: Date.now(), completeAt: Date.now() });
+    const [a, b, c] = await Promise.all([s.pipeline.ingest(file('x.jpg'), null), s.pipeline.ingest(file('x.jpg'), null), s.pipeline.ingest(file('copy.jpg'), null)]);
+    expect(a).toBeTruthy();
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    const items = await list(s);
+    expect(items.filter((i) => i.status === 'error')).toEqual([]);
+    expect(items.filter((i) => i.status === 'ready')).toHaveLength(1);
+  });
+
   it('waits for a JPEG written slowly and takes it only when complete', async () => {
     const { s, watchDir } = await station();
     const jpeg = await syntheticFundusJpeg({ width: 1200, height: 900, seed: 3 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { newId } from './ids.ts';
 
 export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+export const md5Hex = (bytes: Buffer): string => createHash('md5').update(bytes).digest('hex');
 
 export class Spool {
   readonly root: string;

@@ -8,7 +8,7 @@ import { newId, nowIso } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { readImage, UnreadableFileError } from '../metadata/index.ts';
 import { renderPreview, type QualityAssessor } from '../imaging/render.ts';
-import { sha256, type Spool } from '../spool.ts';
+import { md5Hex, sha256, type Spool } from '../spool.ts';
 import type { SettledFile } from '../sources/file-settler.ts';
 import { WorkQueue } from './work-queue.ts';
 
@@ -30,6 +30,8 @@ export class IngestPipeline {
   private readonly queue: WorkQueue;
   private readonly storeHooks: StoreHook[] = [];
   private readonly onSourceFile: ((sourceId: string) => void)[] = [];
+  /** Ingests in flight by content hash (resolved when settled, whatever the outcome). */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(deps: PipelineDeps) {
     this.deps = deps;
@@ -83,76 +85,96 @@ export class IngestPipeline {
    * files still get their visible row. Returns the image id, or null when the file was refused.
    */
   async ingest(file: SettledFile, sourceId: string | null, opts: { fileNameRules?: FileNameRule[] } = {}): Promise<string | null> {
-    const { images, spool, events, log } = this.deps;
-    const fileName = path.basename(file.path);
-    const at = nowIso();
     try {
       const hash = sha256(file.bytes);
-      const existing = images.bySha(hash);
-      if (existing) {
-        // Same bytes seen before (a copy, a re-export, a rescan): one image, one more sighting.
-        const hadError = !!images.errorForPath(file.path);
-        images.transaction(() => {
-          images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId: existing.id, at });
-          images.clearErrorForPath(file.path);
-        });
-        if (hadError) events.emit('images.changed', { ids: [existing.id] });
-        return existing.id;
+      // The same bytes arriving twice at once (a file reported again while it was being taken in,
+      // or a copy in another folder) wait for the first one and then count as a duplicate.
+      for (let first = this.inFlight.get(hash); first; first = this.inFlight.get(hash)) await first;
+      const existing = this.deps.images.bySha(hash);
+      if (existing) return this.recordDuplicate(file, hash, existing.id);
+      const work = this.takeIn(file, sourceId, hash, opts);
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.inFlight.set(hash, settled);
+      try {
+        return await work;
+      } finally {
+        this.inFlight.delete(hash);
       }
-
-      const rules = opts.fileNameRules?.length ? [...opts.fileNameRules, ...this.deps.fileNameRules()] : this.deps.fileNameRules();
-      const { facts, preview } = await readImage(file.bytes, fileName, rules);
-      let thumbnail: Buffer | null = null;
-      let quality = null;
-      let previewNote: string | null = null;
-      if (preview.kind === 'none') {
-        previewNote = preview.reason;
-      } else {
-        try {
-          ({ thumbnail, quality } = await renderPreview(preview, this.deps.assessQuality));
-        } catch (err) {
-          if (facts.format !== 'dicom') throw new UnreadableFileError('damaged-image', damagedMessage(facts.format));
-          // A valid DICOM whose pixels we cannot draw is still a clinical record: keep it.
-          previewNote = 'No preview: the picture inside this DICOM file could not be drawn. The file is kept and will be sent as it is.';
-          log.warn({ code: (err as Error).name }, 'dicom preview failed');
-        }
-      }
-
-      await Promise.all([spool.put(hash, file.bytes), thumbnail ? spool.put(hash, thumbnail, 'thumb') : null]);
-
-      const id = newId();
-      images.transaction(() => {
-        images.insertReady({
-          id,
-          sha256: hash,
-          sourceId,
-          sourcePath: file.path,
-          fileName,
-          sizeBytes: file.size,
-          facts,
-          preview: thumbnail ? 'ok' : 'none',
-          previewNote,
-          quality,
-          ingestedAt: at,
-          completeAt: new Date(file.completeAt).toISOString(),
-        });
-        images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId: id, at });
-        images.clearErrorForPath(file.path);
-        for (const hook of this.storeHooks) hook({ id, facts, fileName, sourceId });
-      });
-      log.info({ imageId: id, sha: hash.slice(0, 12), sourceId, format: facts.format, ms: Date.now() - file.completeAt }, 'image taken in');
-      events.emit('images.changed', { ids: [id] });
-      if (sourceId) for (const cb of this.onSourceFile) cb(sourceId);
-      return id;
     } catch (err) {
       const reason =
         err instanceof UnreadableFileError
           ? err.message
           : `The file could not be taken in because of an unexpected error (${(err as Error).name}). It was left untouched; see the log.`;
-      if (!(err instanceof UnreadableFileError)) log.error({ err: (err as Error).message, sourceId }, 'ingest failed');
+      if (!(err instanceof UnreadableFileError)) this.deps.log.error({ err: (err as Error).message, sourceId }, 'ingest failed');
       this.refuse(file.path, sourceId, reason, file.size);
       return null;
     }
+  }
+
+  /** Same bytes seen before (a copy, a re-export, a rescan): one image, one more sighting. */
+  private recordDuplicate(file: SettledFile, hash: string, imageId: string): string {
+    const { images, events } = this.deps;
+    const hadError = !!images.errorForPath(file.path);
+    images.transaction(() => {
+      images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId, at: nowIso() });
+      images.clearErrorForPath(file.path);
+    });
+    if (hadError) events.emit('images.changed', { ids: [imageId] });
+    return imageId;
+  }
+
+  private async takeIn(file: SettledFile, sourceId: string | null, hash: string, opts: { fileNameRules?: FileNameRule[] }): Promise<string> {
+    const { images, spool, events, log } = this.deps;
+    const fileName = path.basename(file.path);
+    const at = nowIso();
+    const rules = opts.fileNameRules?.length ? [...opts.fileNameRules, ...this.deps.fileNameRules()] : this.deps.fileNameRules();
+    const { facts, preview } = await readImage(file.bytes, fileName, rules);
+    let thumbnail: Buffer | null = null;
+    let quality = null;
+    let previewNote: string | null = null;
+    if (preview.kind === 'none') {
+      previewNote = preview.reason;
+    } else {
+      try {
+        ({ thumbnail, quality } = await renderPreview(preview, this.deps.assessQuality));
+      } catch (err) {
+        if (facts.format !== 'dicom') throw new UnreadableFileError('damaged-image', damagedMessage(facts.format));
+        // A valid DICOM whose pixels we cannot draw is still a clinical record: keep it.
+        previewNote = 'No preview: the picture inside this DICOM file could not be drawn. The file is kept and will be sent as it is.';
+        log.warn({ code: (err as Error).name }, 'dicom preview failed');
+      }
+    }
+
+    await Promise.all([spool.put(hash, file.bytes), thumbnail ? spool.put(hash, thumbnail, 'thumb') : null]);
+
+    const id = newId();
+    images.transaction(() => {
+      images.insertReady({
+        id,
+        sha256: hash,
+        md5: md5Hex(file.bytes),
+        sourceId,
+        sourcePath: file.path,
+        fileName,
+        sizeBytes: file.size,
+        facts,
+        preview: thumbnail ? 'ok' : 'none',
+        previewNote,
+        quality,
+        ingestedAt: at,
+        completeAt: new Date(file.completeAt).toISOString(),
+      });
+      images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId: id, at });
+      images.clearErrorForPath(file.path);
+      for (const hook of this.storeHooks) hook({ id, facts, fileName, sourceId });
+    });
+    log.info({ imageId: id, sha: hash.slice(0, 12), sourceId, format: facts.format, ms: Date.now() - file.completeAt }, 'image taken in');
+    events.emit('images.changed', { ids: [id] });
+    if (sourceId) for (const cb of this.onSourceFile) cb(sourceId);
+    return id;
   }
 }
 
