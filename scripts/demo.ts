@@ -15,17 +15,15 @@
 //   npm run demo                      interactive; Ctrl+C stops everything
 //   npm run demo -- --auto --exit     completes the exams itself and exits when every order is accepted
 //   npm run demo -- --data DIR        keep the station's data in DIR (default: a temp folder)
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { startAzurite } from '../test/fixtures/azurite.ts';
+import { startHost } from '../test/fixtures/headless.ts';
 import { startOrderIntakeServer } from './order-intake-server.ts';
 import { realPhotos, runCameraSimulator } from './camera-simulator.ts';
 
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const CONTAINER = 'images';
 
 const PATIENTS = [
@@ -33,53 +31,6 @@ const PATIENTS = [
   { patientId: 'DEMO-1002', name: 'Okafor, James', birthDate: '1969-11-30', sex: 'M' as const },
   { patientId: 'DEMO-1003', name: 'Novak, Petra', birthDate: '1948-07-02', sex: 'F' as const },
 ];
-
-interface StationProcess {
-  child: ChildProcess;
-  url: string;
-  origin: string;
-  token: string;
-  call<T = unknown>(method: string, input?: unknown): Promise<T>;
-}
-
-function startStation(dataDir: string, watchDir: string, port: string, env: Record<string, string>): Promise<StationProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--disable-warning=ExperimentalWarning', 'src/main/headless/cli.ts', '--data', dataDir, '--watch', watchDir, '--port', port],
-    { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer): void => {
-      out += String(d);
-      const m = /Capture Station listening on (\S+)/.exec(out);
-      if (!m) return;
-      child.stdout!.off('data', onData);
-      child.stdout!.on('data', (x: Buffer) => process.stdout.write(`[station] ${String(x)}`));
-      const u = new URL(m[1]!);
-      const token = u.searchParams.get('token')!;
-      resolve({
-        child,
-        url: m[1]!,
-        origin: u.origin,
-        token,
-        async call<T>(method: string, input: unknown = {}): Promise<T> {
-          const res = await fetch(`${u.origin}/api/call/${method}`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify(input),
-          });
-          const body = (await res.json()) as T & { error?: { message: string } };
-          if (!res.ok) throw new Error(`${method}: ${body.error?.message ?? res.status}`);
-          return body;
-        },
-      });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[station] ${String(d)}`));
-    child.once('exit', (code) => reject(new Error(`the station exited (${code}) before it listened:\n${out}`)));
-  });
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -114,9 +65,15 @@ async function main(): Promise<void> {
   });
   say(`order endpoint: ${intake.url}`);
 
-  const station = await startStation(dataDir, watchDir, values.port!, {
-    CAPTURE_CONNECTION_STRING: az.writeOnlyConnectionString(CONTAINER, { expiresOn: new Date(Date.now() + 7 * 86_400_000) }),
-    CAPTURE_ORDER_TOKEN: orderToken,
+  const station = await startHost({
+    dataDir,
+    watchDirs: [watchDir],
+    port: values.port!,
+    echo: '[station]',
+    env: {
+      CAPTURE_CONNECTION_STRING: az.writeOnlyConnectionString(CONTAINER, { expiresOn: new Date(Date.now() + 7 * 86_400_000) }),
+      CAPTURE_ORDER_TOKEN: orderToken,
+    },
   });
 
   let stopping = false;
@@ -124,11 +81,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping …');
-    await new Promise<void>((resolve) => {
-      if (station.child.exitCode !== null) return resolve();
-      station.child.once('exit', () => resolve());
-      station.child.kill('SIGTERM');
-    });
+    await station.stop('SIGTERM');
     await intake.stop();
     await az.stop();
     if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
