@@ -11,6 +11,7 @@ import { createBlobUploader, probeConnection, type UploadRequest } from '../../s
 import { digestFile } from '../../src/main/core/sync/file-digest.ts';
 import { SyncError } from '../../src/main/core/sync/sync-error.ts';
 import { startAzurite, type AzuriteHandle } from '../fixtures/azurite.ts';
+import { caughtSyncError } from '../fixtures/sync-error.ts';
 import { syntheticFundusJpeg } from '../fixtures/fundus.ts';
 
 const CONTAINER = 'images';
@@ -21,15 +22,7 @@ let bigPath: string;
 
 const admin = () => az.adminClient.getContainerClient(CONTAINER);
 
-async function caught(p: Promise<unknown>): Promise<SyncError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SyncError);
-    return err as SyncError;
-  }
-  throw new Error('expected the upload to fail');
-}
+const caught = caughtSyncError;
 
 function sigOf(connectionString: string): string {
   return decodeURIComponent(/sig=([^&;]+)/.exec(connectionString)![1]!);

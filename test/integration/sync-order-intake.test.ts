@@ -13,8 +13,8 @@ import { createBlobUploader } from '../../src/main/core/sync/blob-uploader.ts';
 import { digestFile } from '../../src/main/core/sync/file-digest.ts';
 import { buildOrderRequest, idempotencyKey, type OrderExam, type OrderExamImage } from '../../src/main/core/sync/order-request.ts';
 import { submitOrder } from '../../src/main/core/sync/order-submit.ts';
-import { SyncError } from '../../src/main/core/sync/sync-error.ts';
 import { startAzurite, type AzuriteHandle } from '../fixtures/azurite.ts';
+import { caughtSyncError } from '../fixtures/sync-error.ts';
 import { syntheticFundusJpeg } from '../fixtures/fundus.ts';
 
 const CONTAINER = 'images';
@@ -23,15 +23,7 @@ let az: AzuriteHandle;
 let server: OrderIntakeServer;
 let dir: string;
 
-async function caught(p: Promise<unknown>): Promise<SyncError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SyncError);
-    return err as SyncError;
-  }
-  throw new Error('expected a failure');
-}
+const caught = caughtSyncError;
 
 /** Uploads `n` synthetic photos for one eye through the station's uploader. */
 async function uploadImages(laterality: 'OD' | 'OS', n: number): Promise<OrderExamImage[]> {
