@@ -4,27 +4,14 @@ import { dilate, erode } from './box.ts';
 import { measureColour } from './colour.ts';
 import { measureExposure } from './exposure.ts';
 import { measureFocus } from './focus.ts';
-import { findFov } from './fov.ts';
+import { findFov, type Fov } from './fov.ts';
 import { CELL, toGrid } from './grid.ts';
 import { measureIllumination } from './illumination.ts';
 
-export interface Measurements {
-  /** Lit share of the frame. */
-  coverage: number;
-  /** Frame corners that are dark, 0..4. */
-  darkCorners: number;
-  /** Lit share of the fitted aperture circle. */
-  fill: number;
-  /** Aperture centre's distance from the frame centre, in radii. */
-  offset: number;
-  /** Share of the aperture circle inside the frame. */
-  inFrame: number;
-  /** RMS distance of the lit edge from the circle, in radii. */
-  roundness: number;
+/** The field-of-view figures (documented on Fov) plus everything measured inside the field. */
+export interface Measurements extends Omit<Fov, 'mask' | 'circle' | 'surround'> {
   /** Aperture diameter over the frame's short side. */
   diameter: number;
-  /** 95th percentile of the brightest channel over the frame, 0..255. */
-  peak: number;
   blueToRed: number;
   blueToRedSpread: number;
   vesselContrast: number;
