@@ -41,6 +41,8 @@ interface Pending {
   again: boolean;
 }
 
+const RE_READ_WHILE_GROWING_MAX = 8 * 1024 * 1024;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FileSettler {
@@ -139,10 +141,15 @@ export class FileSettler {
     } catch (err) {
       return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'gone' } : { kind: 'unreadable', reason: describeFsError(err) };
     }
+    const growing = p.lastSize >= 0 && before.size !== p.lastSize;
     if (before.size !== p.lastSize) {
       p.lastSize = before.size;
       p.lastChangeAt = Date.now();
     }
+    // A large file still growing since the last look is not read again (a big multi-frame DICOM
+    // copied slowly over the network would be read whole at every check). Photos are small and
+    // are read at once, so their hint is not delayed by a check interval.
+    if (growing && before.size > RE_READ_WHILE_GROWING_MAX) return { kind: 'wait', reason: 'The file is still being written.' };
     const limits = this.opts.limits();
     if (before.size === 0) return { kind: 'wait', reason: 'The file is empty (0 bytes).' };
     if (before.size > limits.maxBytes) {
