@@ -28,15 +28,16 @@ export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
 
 /** Events say *what changed*; the renderer re-queries what it shows. Emitted only after commit. */
 export const events = {
-  'images.changed': z.object({ ids: z.array(z.string()) }),
-  'sources.changed': z.object({}),
-  /** Orders or exams changed (created, edited, completed, best pick, ...): re-query the worklist and open exams. */
-  'orders.changed': z.object({ ids: z.array(z.string()) }),
-  /** Who is signed in for the shift changed, or the list of names did. */
-  'operators.changed': z.object({}),
-  /** A worklist provider was asked (its state or error may have changed). */
-  'providers.changed': z.object({}),
-  'notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  'images.changed': z.object({ ids: z.array(z.string()) }).describe('These images were added or changed: re-query them.'),
+  'sources.changed': z.object({}).describe('A watched folder was added, removed or changed state, or took in a file.'),
+  'orders.changed': z
+    .object({ ids: z.array(z.string()) })
+    .describe('Orders or exams changed (created, edited, completed, best pick, ...): re-query the worklist and open exams.'),
+  'operators.changed': z.object({}).describe('Who is signed in for the shift changed, or the list of names did.'),
+  'providers.changed': z.object({}).describe('A worklist provider was asked (its state or error may have changed).'),
+  'notice': z
+    .object({ level: z.enum(['info', 'warning', 'error']), message: z.string() })
+    .describe('Something the operator or IT should read now (also kept in station.info notices).'),
   ...volumeEvents,
   ...syncEvents,
 };

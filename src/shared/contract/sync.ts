@@ -170,8 +170,7 @@ export const syncMethods = {
 };
 
 export const syncEvents = {
-  /** The queue or its state changed (a job finished, a pause, progress): re-query sync.status / sync.jobs. */
-  'sync.changed': z.object({}),
+  'sync.changed': z.object({}).describe('The queue or its state changed (a job finished, a pause, progress): re-query sync.status / sync.jobs.'),
 };
 
 export type SyncJobView = z.output<typeof syncJobSchema>;

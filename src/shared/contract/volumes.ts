@@ -136,8 +136,6 @@ export const volumeMethods = {
 };
 
 export const volumeEvents = {
-  /** A camera was plugged in or out, an import started or ended, a profile changed: re-query. */
-  'cameras.changed': z.object({}),
-  /** Progress of one running import (at most a few per second). */
-  'cameras.progress': importProgressSchema,
+  'cameras.changed': z.object({}).describe('A camera was plugged in or out, an import started or ended, a profile changed: re-query.'),
+  'cameras.progress': importProgressSchema.describe('Progress of one running import (at most a few per second).'),
 };
