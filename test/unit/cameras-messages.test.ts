@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { closingMessage, connectedMessage, doneMessage, failedMessage, removedMessage } from '../../src/main/core/cameras/messages.ts';
 import { estimateSecondsLeft, profileRules } from '../../src/main/core/cameras/importer.ts';
 import { deviceName, identityKey } from '../../src/main/core/cameras/identify.ts';
-import { DEFAULT_PROFILE, sessionLevel } from '../../src/main/core/cameras/feature.ts';
+import { DEFAULT_PROFILE } from '../../src/main/core/cameras/feature.ts';
+import { sessionLevel } from '../../src/main/core/cameras/messages.ts';
 import { deviceProfileSchema } from '../../src/shared/devices.ts';
 
 const figures = { filesToImport: 30, newImages: 10, alreadyKnown: 2, refused: 0, deleted: 0 };

@@ -23,7 +23,8 @@ import { sourcesApi } from './api/sources.ts';
 import type { MediaUrls, StationApi } from './api/types.ts';
 import { createQualityAssessor, type QualityAssessorHandle } from './imaging/quality-pool.ts';
 import { WorklistFeature } from './worklist/feature.ts';
-import { createCamerasFeature, type CamerasFeature } from './cameras/feature.ts';
+import { CamerasFeature } from './cameras/feature.ts';
+import { camerasApi } from './api/cameras.ts';
 import { createSyncFeature, type SyncFeature } from './sync/feature.ts';
 import type { SecretStore } from './sync/secrets.ts';
 import type { SyncTiming } from './sync/engine.ts';
@@ -142,20 +143,18 @@ export class Station {
       siteId: () => this.settings.get().siteId,
       fileNameRules: () => this.settings.get().fileNameRules,
     });
-    this.cameras = createCamerasFeature({
+    this.cameras = new CamerasFeature({
       db,
       images: this.images,
       spool: this.spool,
       pipeline: this.pipeline,
       events: this.events,
       log: this.log,
-      urls: config.urls,
       notice: (level, message) => this.notice(level, message),
       volumesRoot: config.volumesRoot ?? null,
       watchVolumes: config.watchVolumes,
       pollIntervalMs: config.volumePollMs,
       operator: () => this.worklist.operators.current()?.name ?? null,
-      orderLabel: (id) => this.worklist.exams.orderLabel(id),
     });
     this.sync = createSyncFeature({
       db,
@@ -181,7 +180,7 @@ export class Station {
       'settings.get': () => this.settings.get(),
       'settings.update': (patch) => this.settings.update(patch),
       ...this.worklist.handlers(),
-      ...this.cameras.api,
+      ...camerasApi(this.cameras, { urls: config.urls, orderLabel: (id) => this.worklist.exams.orderLabel(id) }),
       ...syncApi(this.sync),
     };
   }

@@ -45,3 +45,10 @@ export const STALE_MESSAGE = 'The station stopped during this camera import; the
 export function failedMessage(f: SessionFigures, code: string): string {
   return `The camera import stopped because of an error (${code}): ${takenIn(f)} of ${photos(f.filesToImport)} taken in. Plug the camera in again; if this happens again, call IT (details are in the log).`;
 }
+
+/** How loud a finished import's message is: an error when it failed, a warning when it was cut short or refused files. */
+export function sessionLevel(row: { state: 'importing' | 'done' | 'interrupted' | 'failed'; refused: number }): 'info' | 'warning' | 'error' {
+  if (row.state === 'failed') return 'error';
+  if (row.state === 'interrupted' || row.refused > 0) return 'warning';
+  return 'info';
+}
