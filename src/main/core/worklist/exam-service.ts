@@ -2,28 +2,20 @@
 // Every change runs in one transaction with its audit row (who, what, when, before, after), the
 // matching index is refreshed after the commit, and only then are the events emitted.
 import type { Database } from 'better-sqlite3';
-import type { OrderSummary, Exam, ExamImage, AuditEntry } from '../../../shared/contract/worklist.ts';
-import type { MethodOutput } from '../../../shared/contract/index.ts';
 import { StationError } from '../../../shared/errors.ts';
-import { isOpenOrderStatus, localDateString, type OrderInput, type Sex } from '../../../shared/orders.ts';
+import { isOpenOrderStatus, type OrderInput } from '../../../shared/orders.ts';
 import type { ImageRow } from '../db/images-repo.ts';
 import type { EventBus } from '../events.ts';
 import type { Hooks } from '../hooks.ts';
 import { newId, nowIso } from '../ids.ts';
 import type { Logger } from '../logger.ts';
-import type { MediaUrls } from '../api/types.ts';
-import { toSummary } from '../api/images.ts';
 import { assignImages } from './assign.ts';
+import { EYE_WORDS, examState, type Eye } from './exam-state.ts';
 import { writeAudit } from './audit.ts';
-import { chooseBestImage, eyeGradable, inOrderTaken, type EyeImage } from './best-image.ts';
-import { groupBursts } from './bursts.ts';
 import type { IngestMatcher } from './ingest-match.ts';
 import type { Operators } from './operators.ts';
-import { orderDay, type EyeStatsRow, type ExamEyeRow, type OrderFields, type OrderRow, type OrdersRepo } from './orders-repo.ts';
+import { orderDay, type OrderFields, type OrderRow, type OrdersRepo } from './orders-repo.ts';
 
-type Eye = 'OD' | 'OS';
-const EYES: readonly Eye[] = ['OD', 'OS'];
-const EYE_WORDS: Record<Eye, string> = { OD: 'right eye (OD)', OS: 'left eye (OS)' };
 
 export interface ExamServiceDeps {
   db: Database;
@@ -33,11 +25,9 @@ export interface ExamServiceDeps {
   events: EventBus;
   hooks: Hooks;
   log: Logger;
-  urls: MediaUrls;
   /** The station's site (settings.siteId); '' = one site, show everything. */
   siteId(): string;
   ungradableReasons(): readonly string[];
-  burstGapSeconds(): number;
 }
 
 interface Ctx {
@@ -46,15 +36,6 @@ interface Ctx {
   orders: Set<string>;
   images: Set<string>;
 }
-
-const toEyeImage = (r: ImageRow): EyeImage => ({
-  id: r.id,
-  takenAt: r.taken_at,
-  ingestedAt: r.ingested_at,
-  qualityScore: r.quality_score,
-  qualityVerdict: r.quality_verdict,
-  rejected: (r.rejected_reason ?? null) !== null,
-});
 
 const orderFieldsOf = (o: OrderInput, site: string | null): OrderFields => ({
   patientId: o.patientId,
@@ -93,220 +74,11 @@ export function changedFields(before: OrderFields, after: OrderFields): { before
   return Object.keys(a).length ? { before: b, after: a } : null;
 }
 
-const emptyStats = () => ({ n: 0, rejected: 0, gradable: 0, retake: 0, weak: 0 });
-
 export class ExamService {
   private readonly d: ExamServiceDeps;
 
   constructor(deps: ExamServiceDeps) {
     this.d = deps;
-  }
-
-  // ----------------------------------------------------------------------------------------------
-  // Reading
-  // ----------------------------------------------------------------------------------------------
-
-  today(): string {
-    return localDateString(new Date());
-  }
-
-  orderLabel(orderId: string): string | null {
-    const o = this.d.repo.byId(orderId);
-    return o ? `${o.patient_name} · ${o.patient_id}` : null;
-  }
-
-  summary(row: OrderRow, stats: readonly EyeStatsRow[], eyes: readonly ExamEyeRow[]): OrderSummary {
-    const per = { OD: emptyStats(), OS: emptyStats(), none: emptyStats() };
-    for (const s of stats) {
-      const t = per[s.eye ?? 'none'];
-      t.n += s.n;
-      t.rejected += s.rejected ?? 0;
-      t.gradable += s.gradable ?? 0;
-      t.retake += s.retake ?? 0;
-      t.weak += s.weak ?? 0;
-    }
-    const eyeOut = (eye: Eye): OrderSummary['eyes'][Eye] => {
-      const t = per[eye];
-      const state = eyes.find((e) => e.eye === eye);
-      const usable = t.n - t.rejected;
-      const reason = state?.ungradable_reason ?? null;
-      const gradable = reason !== null ? 'ungradable' : usable === 0 ? 'none' : t.gradable > 0 ? 'yes' : t.retake === usable ? 'no' : 'unknown';
-      return {
-        imageCount: usable,
-        rejectedCount: t.rejected,
-        best: usable === 0 ? 'none' : state?.best_image_id ? 'picked' : 'auto',
-        gradable,
-        ungradableReason: reason,
-      };
-    };
-    return {
-      id: row.id,
-      patientId: row.patient_id,
-      name: row.patient_name,
-      birthDate: row.birth_date,
-      sex: (['M', 'F', 'O', 'U'].includes(row.sex ?? '') ? row.sex : null) as Sex | null,
-      scheduledAt: row.scheduled_at,
-      day: row.scheduled_day,
-      site: row.site,
-      externalOrderId: row.external_order_id,
-      accessionNumber: row.accession_number,
-      scheduledStepId: row.scheduled_step_id,
-      source: row.source,
-      status: row.status,
-      capturingNow: row.capturing_now === 1,
-      revision: row.revision,
-      completedAt: row.completed_at,
-      eyes: { OD: eyeOut('OD'), OS: eyeOut('OS') },
-      unknownEyeCount: per.none.n - per.none.rejected,
-      weakCount: per.OD.weak + per.OS.weak + per.none.weak,
-    };
-  }
-
-  private summaryOf(row: OrderRow): OrderSummary {
-    return this.summary(row, this.d.repo.statsFor(row.id), this.d.repo.eyes(row.id));
-  }
-
-  private inSite(row: OrderRow, site: string): boolean {
-    return site === '' || row.site === null || row.site.toLowerCase() === site.toLowerCase();
-  }
-
-  worklist(input: { day?: string; search?: string; allDays?: boolean; allSites?: boolean }): MethodOutput<'worklist.list'> {
-    const day = input.day ?? this.today();
-    const site = this.d.siteId();
-    const search = input.search?.trim() ?? '';
-    const siteFilter = (r: OrderRow) => input.allSites || this.inSite(r, site);
-    if (search && input.allDays) {
-      const LIMIT = 500;
-      const rows = this.d.repo.search(search, LIMIT + 1).filter(siteFilter);
-      const items = rows.slice(0, LIMIT).map((r) => this.summaryOf(r));
-      return { day, site, items, total: items.length, limited: rows.length > LIMIT };
-    }
-    const rows = this.d.repo.day(day).filter(siteFilter);
-    const stats = new Map<string, EyeStatsRow[]>();
-    for (const s of this.d.repo.dayStats(day)) {
-      const list = stats.get(s.order_id);
-      if (list) list.push(s);
-      else stats.set(s.order_id, [s]);
-    }
-    const eyes = new Map<string, ExamEyeRow[]>();
-    for (const e of this.d.repo.dayEyes(day)) {
-      const list = eyes.get(e.order_id);
-      if (list) list.push(e);
-      else eyes.set(e.order_id, [e]);
-    }
-    let items = rows.map((r) => this.summary(r, stats.get(r.id) ?? [], eyes.get(r.id) ?? []));
-    if (search) {
-      const q = search.toLowerCase();
-      const qid = q.replace(/\s+/g, '');
-      items = items.filter(
-        (o) =>
-          o.name.toLowerCase().includes(q) ||
-          o.patientId.toLowerCase().replace(/\s+/g, '').includes(qid) ||
-          (o.accessionNumber ?? '').toLowerCase().includes(q) ||
-          (o.externalOrderId ?? '').toLowerCase().includes(q),
-      );
-    }
-    return { day, site, items, total: items.length, limited: false };
-  }
-
-  private examImage(r: ImageRow, best: string | null): ExamImage {
-    return {
-      ...toSummary(r, this.d.urls, null),
-      rejectedReason: r.rejected_reason ?? null,
-      matchConfidence: r.match_confidence ?? null,
-      isBest: best === r.id,
-    };
-  }
-
-  exam(orderId: string): Exam {
-    const row = this.d.repo.byId(orderId);
-    if (!row) throw new StationError('not-found', 'This exam is no longer on the worklist.');
-    const images = inOrderTaken(this.d.repo.images(orderId).map((r) => ({ ...toEyeImage(r), row: r })));
-    const states = this.d.repo.eyes(orderId);
-    const eyeOut = (eye: Eye): Exam['eyes'][Eye] => {
-      const mine = images.filter((i) => i.row.eye === eye);
-      const state = states.find((s) => s.eye === eye);
-      const best = chooseBestImage(mine, state?.best_image_id ?? null);
-      const reason = state?.ungradable_reason ?? null;
-      return {
-        eye,
-        images: mine.map((i) => this.examImage(i.row, best?.imageId ?? null)),
-        best,
-        gradable: eyeGradable(mine, reason),
-        ungradableReason: reason,
-      };
-    };
-    const eyes = { OD: eyeOut('OD'), OS: eyeOut('OS') };
-    const unknownEye = images.filter((i) => !i.row.eye).map((i) => this.examImage(i.row, null));
-    const blockers: string[] = [];
-    const waiting = unknownEye.filter((i) => !i.rejected).length;
-    if (waiting > 0) blockers.push(`${waiting === 1 ? '1 photo still needs' : `${waiting} photos still need`} an eye: answer "Which eye?" first.`);
-    for (const eye of EYES) {
-      const e = eyes[eye];
-      if (e.ungradableReason === null && e.best === null) {
-        blockers.push(`The ${EYE_WORDS[eye]} has no usable photo. Take one, or mark the eye ungradable with a reason.`);
-      }
-    }
-    return {
-      order: {
-        ...this.summary(row, this.d.repo.statsFor(orderId), states),
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-        editable: row.source === 'walk-in',
-      },
-      eyes,
-      unknownEye,
-      blockers,
-    };
-  }
-
-  unassigned(limit: number): MethodOutput<'unassigned.list'> {
-    const rows = this.d.db
-      .prepare<[number], ImageRow>("SELECT * FROM images WHERE order_id IS NULL AND status = 'ready' ORDER BY ingested_at DESC LIMIT ?")
-      .all(limit);
-    const total = this.d.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM images WHERE order_id IS NULL AND status = 'ready'").get()!.n;
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const bursts = groupBursts(
-      rows.map((r) => ({ id: r.id, takenAt: r.taken_at, ingestedAt: r.ingested_at })),
-      this.d.burstGapSeconds(),
-    );
-    return {
-      total,
-      bursts: bursts.reverse().map((b) => ({
-        key: b.key,
-        start: b.start,
-        end: b.end,
-        images: b.imageIds.map((id) => {
-          const r = byId.get(id)!;
-          return { ...this.examImage(r, null), matchNote: r.match_note ?? null };
-        }),
-      })),
-    };
-  }
-
-  audit(orderId: string): AuditEntry[] {
-    type Row = { seq: number; at: string; operator: string; action: string; order_id: string | null; image_id: string | null; before: string | null; after: string | null; file_name: string | null };
-    const rows = this.d.db
-      .prepare<{ id: string }, Row>(
-        `SELECT a.*, i.file_name FROM audit a LEFT JOIN images i ON i.id = a.image_id
-         WHERE a.order_id = @id
-            OR (a.image_id IN (SELECT image_id FROM audit WHERE order_id = @id AND image_id IS NOT NULL)
-                AND json_extract(a.before, '$.orderId') = @id)
-         ORDER BY a.seq`,
-      )
-      .all({ id: orderId });
-    const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
-    return rows.map((r) => ({
-      seq: r.seq,
-      at: r.at,
-      operator: r.operator,
-      action: r.action,
-      orderId: r.order_id,
-      imageId: r.image_id,
-      fileName: r.file_name,
-      before: parse(r.before),
-      after: parse(r.after),
-    }));
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -360,11 +132,12 @@ export class ExamService {
     }
   }
 
-  createOrder(input: OrderInput, allowDuplicate: boolean): MethodOutput<'orders.create'> {
+  /** A walk-in order; unless allowed, a same-day order of the same patient comes back instead. */
+  createOrder(input: OrderInput, allowDuplicate: boolean): { created: true; id: string } | { created: false; duplicates: OrderRow[] } {
     const day = orderDay(input.scheduledAt);
     if (!allowDuplicate) {
       const same = this.d.repo.sameDayPatient(input.patientId, day);
-      if (same.length) return { created: false, duplicates: same.map((r) => this.summaryOf(r)) };
+      if (same.length) return { created: false, duplicates: same };
     }
     const site = this.d.siteId() || null;
     const id = newId();
@@ -375,10 +148,10 @@ export class ExamService {
       c.orders.add(id);
     });
     this.d.log.info({ orderId: id }, 'walk-in order created');
-    return { created: true, order: this.summaryOf(this.d.repo.byId(id)!) };
+    return { created: true, id };
   }
 
-  updateOrder(id: string, input: OrderInput): OrderSummary {
+  updateOrder(id: string, input: OrderInput): void {
     this.change((c) => {
       const row = this.d.repo.byId(id);
       if (!row) throw new StationError('not-found', 'This exam is no longer on the worklist.');
@@ -393,7 +166,6 @@ export class ExamService {
       writeAudit(this.d.db, { operator: c.operator, action: 'order-edit', orderId: id, before: diff.before, after: diff.after });
       c.orders.add(id);
     });
-    return this.summaryOf(this.d.repo.byId(id)!);
   }
 
   setCapturingNow(id: string, on: boolean): void {
@@ -467,12 +239,13 @@ export class ExamService {
   complete(orderId: string): number {
     const revision = this.change((c) => {
       this.openOrder(orderId, 'completing it again');
-      const exam = this.exam(orderId);
+      const before = this.d.repo.byId(orderId)!;
+      const exam = examState(this.d.repo.images(orderId), this.d.repo.eyes(orderId));
       if (exam.blockers.length) throw new StationError('conflict', `The exam cannot be completed yet. ${exam.blockers.join(' ')}`);
       if (!this.d.repo.complete(orderId, c.at)) throw new StationError('conflict', 'This exam changed meanwhile. Look at it again and then complete it.');
       const row = this.d.repo.byId(orderId)!;
       const eyeState = (eye: Eye) => ({
-        images: exam.eyes[eye].images.filter((i) => !i.rejected).length,
+        images: exam.eyes[eye].images.filter((i) => (i.rejected_reason ?? null) === null).length,
         best: exam.eyes[eye].best,
         ungradableReason: exam.eyes[eye].ungradableReason,
       });
@@ -480,7 +253,7 @@ export class ExamService {
         operator: c.operator,
         action: 'complete',
         orderId,
-        before: { status: exam.order.status },
+        before: { status: before.status },
         after: { status: 'complete', revision: row.revision, OD: eyeState('OD'), OS: eyeState('OS') },
       });
       for (const h of this.d.hooks.examCompleted) h(this.d.db, { orderId, revision: row.revision, operator: c.operator });

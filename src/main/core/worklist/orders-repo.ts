@@ -27,6 +27,18 @@ export interface OrderRow {
   updated_at: string;
 }
 
+export interface AuditRow {
+  seq: number;
+  at: string;
+  operator: string;
+  action: string;
+  order_id: string | null;
+  image_id: string | null;
+  before: string | null;
+  after: string | null;
+  file_name: string | null;
+}
+
 /** The fields an order is made of (a walk-in form or a provider row), already checked. */
 export interface OrderFields {
   patientId: string;
@@ -220,6 +232,26 @@ export class OrdersRepo {
 
   images(orderId: string): ImageRow[] {
     return this.s.images!.all(orderId) as ImageRow[];
+  }
+
+  /** Photos on no exam yet (the Unassigned tray), newest first, and how many there are in all. */
+  unassignedImages(limit: number): { rows: ImageRow[]; total: number } {
+    const rows = this.db.prepare<[number], ImageRow>("SELECT * FROM images WHERE order_id IS NULL AND status = 'ready' ORDER BY ingested_at DESC LIMIT ?").all(limit);
+    const total = this.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM images WHERE order_id IS NULL AND status = 'ready'").get()!.n;
+    return { rows, total };
+  }
+
+  /** An exam's audit trail: its own rows, and those of photos that left it, oldest first. */
+  auditFor(orderId: string): AuditRow[] {
+    return this.db
+      .prepare<{ id: string }, AuditRow>(
+        `SELECT a.*, i.file_name FROM audit a LEFT JOIN images i ON i.id = a.image_id
+         WHERE a.order_id = @id
+            OR (a.image_id IN (SELECT image_id FROM audit WHERE order_id = @id AND image_id IS NOT NULL)
+                AND json_extract(a.before, '$.orderId') = @id)
+         ORDER BY a.seq`,
+      )
+      .all({ id: orderId });
   }
 
   /** Open orders, and closed ones scheduled since `sinceDay` (so an image naming a finished exam is held back). */
