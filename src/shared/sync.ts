@@ -59,6 +59,20 @@ function parseHttpUrl(raw: string): URL | null {
   }
 }
 
+/**
+ * decodeURIComponent that never throws: null for a malformed %-escape (`%A`, `%E0%A4`). Schemas
+ * call this: an exception inside a zod refinement escapes validation and becomes a 500.
+ */
+export function safeDecodeURIComponent(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}
+
+const BROKEN_ESCAPE = `The connection string is damaged: it contains a broken %-escape (a % that is not followed by a valid code), as when it is cut short while copying. Copy it again in full. ${ASK_FOR_ONE}`;
+
 function sasDate(params: URLSearchParams, name: string): Date | null | 'invalid' {
   const v = params.get(name);
   if (v === null) return null;
@@ -70,6 +84,8 @@ function sasDate(params: URLSearchParams, name: string): Date | null | 'invalid'
 function inspectSas(
   sas: string,
 ): { ok: true; expiresOn: Date | null; startsOn: Date | null; permissions: string | null } | { ok: false; problem: string } {
+  // URLSearchParams quietly turns a broken escape into U+FFFD; a signature damaged that way is refused here instead.
+  if (sas.split('&').some((part) => safeDecodeURIComponent(part) === null)) return { ok: false, problem: BROKEN_ESCAPE };
   const params = new URLSearchParams(sas);
   if (!params.get('sig')) {
     return { ok: false, problem: `The connection string has no signature (sig=), so it cannot be used. ${ASK_FOR_ONE}` };
@@ -116,7 +132,9 @@ function inspectSasUrl(raw: string): ConnectionStringInspection {
   if (!u) return { ok: false, problem: `The SAS URL is not a valid web address. ${ASK_FOR_ONE}` };
   const bad = endpointProblem(u);
   if (bad) return { ok: false, problem: bad };
-  const segments = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const decoded = u.pathname.split('/').filter(Boolean).map(safeDecodeURIComponent);
+  if (decoded.some((d) => d === null)) return { ok: false, problem: BROKEN_ESCAPE };
+  const segments = decoded as string[];
   let base = u.origin;
   if (isPathStyleHost(u.hostname)) {
     const account = segments.shift();

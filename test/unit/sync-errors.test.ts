@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { RestError } from '@azure/storage-blob';
 import { describe, expect, it } from 'vitest';
-import { serverReason } from '../../src/main/core/sync/order-submit.ts';
-import { explainStorageAuth, storageFailure, SyncError } from '../../src/main/core/sync/sync-error.ts';
+import { orderErrorCode, serverReason } from '../../src/main/core/sync/order-submit.ts';
+import { explainStorageAuth, safeCode, storageFailure, SyncError } from '../../src/main/core/sync/sync-error.ts';
 
 const SIG = 'bGVha2VkLXNpZ25hdHVyZQ%3D%3D';
 const now = new Date('2030-06-01T12:00:00Z');
@@ -96,5 +96,34 @@ describe('serverReason', () => {
     expect(serverReason(JSON.stringify({ error: 'Bad', reasons: ['Patient.Dob: must be YYYY-MM-DD'] }))).toBe('Bad: Patient.Dob: must be YYYY-MM-DD');
     expect(serverReason('upstream said Bearer abc.def and sig=XYZ')).toBe('upstream said Bearer [redacted] and sig=[redacted]');
     expect(serverReason('x'.repeat(1000))).toHaveLength(401);
+  });
+});
+
+describe('codes from a peer', () => {
+  it('keeps a code token and drops prose, which may name a patient', () => {
+    for (const code of ['BlobAlreadyExists', 'AuthenticationFailed', 'ECONNRESET', 'UND_ERR_SOCKET', 'x.y-z_1']) expect(safeCode(code)).toBe(code);
+    for (const prose of ['Jane Doe', 'Patient Jane Doe DOB 1960-02-03 not found', '1960-02-03', '', 'Müller', 'a'.repeat(65), 'x\ny']) {
+      expect(safeCode(prose), prose).toBeUndefined();
+    }
+    expect(safeCode(42)).toBeUndefined();
+    // A SyncError only ever carries a code token: its code goes to the log.
+    expect(new SyncError({ kind: 'fatal', service: 'orders', message: 'm', code: 'Patient Jane Doe' }).code).toBeUndefined();
+    expect(new SyncError({ kind: 'fatal', service: 'orders', message: 'm', code: 'PatientNotFound' }).code).toBe('PatientNotFound');
+    const odd = storageFailure(sdkError(400, 'Jane Doe 1960-02-03'), ctx) as SyncError;
+    expect(odd.code).toBeUndefined();
+    expect(odd.message).not.toContain('Jane');
+  });
+
+  it('reads an order service error code from the header or a code field, never from the error text', () => {
+    const h = (o: Record<string, string> = {}) => new Headers(o);
+    expect(orderErrorCode(h({ 'x-ms-error-code': 'AuthenticationFailed' }), '{}')).toBe('AuthenticationFailed');
+    expect(orderErrorCode(h({ 'x-error-code': 'PatientNotFound' }), 'not json')).toBe('PatientNotFound');
+    expect(orderErrorCode(h(), JSON.stringify({ error: 'Patient Jane Doe not found', code: 'PatientNotFound' }))).toBe('PatientNotFound');
+    expect(orderErrorCode(h(), JSON.stringify({ errorCode: 'Invalid.Dob' }))).toBe('Invalid.Dob');
+    expect(orderErrorCode(h(), JSON.stringify({ error: { code: 'Conflict', message: 'Jane Doe' } }))).toBe('Conflict');
+    expect(orderErrorCode(h(), JSON.stringify({ error: 'Doe' }))).toBeUndefined(); // one word of prose is still prose
+    expect(orderErrorCode(h(), JSON.stringify({ code: 'Jane Doe' }))).toBeUndefined();
+    expect(orderErrorCode(h({ 'x-ms-error-code': 'Jane Doe' }), '{}')).toBeUndefined();
+    expect(orderErrorCode(h(), 'null')).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import {
   buildOrderRequest,
   formatTaken,
   idempotencyKey,
+  orderControlCodeFor,
   orderRequestSchema,
   splitPersonName,
   type OrderExam,
@@ -82,6 +83,17 @@ describe('buildOrderRequest', () => {
 
   it('marks a later revision as a change (XO)', () => {
     expect(buildOrderRequest({ ...exam, revision: 2 }).OrderControlCode).toBe('XO');
+  });
+
+  it('sends a later revision as new (NW) when the platform accepted no earlier one', () => {
+    expect(orderControlCodeFor(1, false)).toBe('NW');
+    expect(orderControlCodeFor(1, true)).toBe('NW');
+    expect(orderControlCodeFor(2, false)).toBe('NW');
+    expect(orderControlCodeFor(2, true)).toBe('XO');
+    const first = buildOrderRequest({ ...exam, revision: 2, controlCode: orderControlCodeFor(2, false) });
+    expect(first).toMatchObject({ OrderControlCode: 'NW', CaptureStation: { Revision: 2 } });
+    expect(orderRequestSchema.safeParse(first).success).toBe(true); // the intake server takes it
+    expect(() => buildOrderRequest({ ...exam, revision: 1, controlCode: 'XO' })).toThrow(/OrderControlCode: must be NW for revision 1/);
   });
 
   it('refuses an exam it cannot express, with a reason and no patient values', () => {

@@ -139,6 +139,67 @@ describe('outbox', () => {
     ]);
   });
 
+  it('reopen keeps an order job already posted (perhaps received): it goes first, then the next revision', () => {
+    const o = addOrder();
+    const a = addImage(o);
+    complete(o);
+    outbox.markUploaded(outbox.claimUploads(1)[0]!, 'created', 1);
+    const first = outbox.claimOrder()!;
+    outbox.setPayload(first.id, { OrderControlCode: 'NW' }); // the body went out; the answer was lost
+    outbox.markFailed(first, { kind: 'retry', message: 'no answer', code: 'TIMEOUT' }, new Date().toISOString());
+    db.prepare("UPDATE orders SET status = 'capturing' WHERE id = ?").run(o); // reopened
+    expect(outbox.cancelExam(o)).toEqual({ imageIds: [], orders: 0 });
+    const c = addImage(o);
+    expect(complete(o)).toBe(2);
+    // Revision 1 is sent again (same body) though the new photo is not in storage yet.
+    const again = outbox.claimOrder()!;
+    expect(again).toMatchObject({ id: first.id, revision: 1 });
+    outbox.markUploaded(outbox.claimUploads(1)[0]!, 'created', 1);
+    expect(imageRow(c).uploaded_at).not.toBeNull();
+    expect(outbox.claimOrder()).toBeNull(); // revision 2 waits while revision 1 is out
+    expect(outbox.orderAcceptedBefore(o, 2)).toBe(false);
+    expect(outbox.markOrderDone(again, 'created', null)).toEqual({ sent: false });
+    expect(outbox.orderAcceptedBefore(o, 2)).toBe(true); // so revision 2 is a change (XO)
+    expect(outbox.claimOrder()).toMatchObject({ subject_id: o, revision: 2 });
+    expect(imageRow(a).sync_state).toBe('uploaded');
+  });
+
+  it('an order job the platform refused, or never got, is withdrawn on reopen; the next revision is then new (NW)', () => {
+    const o = addOrder();
+    addImage(o);
+    complete(o);
+    outbox.markUploaded(outbox.claimUploads(1)[0]!, 'created', 1);
+    const first = outbox.claimOrder()!;
+    outbox.setPayload(first.id, { OrderControlCode: 'NW' });
+    outbox.markFailed(first, { kind: 'fatal', message: 'refused', status: 422 }, new Date().toISOString());
+    db.prepare("UPDATE orders SET status = 'capturing' WHERE id = ?").run(o);
+    expect(outbox.cancelExam(o)).toEqual({ imageIds: [], orders: 1 });
+    expect(complete(o)).toBe(2);
+    expect(outbox.claimOrder()).toMatchObject({ revision: 2 });
+    expect(outbox.orderAcceptedBefore(o, 2)).toBe(false);
+    expect(outbox.retryFailed()).toEqual([]);
+  });
+
+  it('an older revision refused after the newer one was queued is not retried once the newer one goes out', () => {
+    const o = addOrder();
+    addImage(o);
+    complete(o);
+    outbox.markUploaded(outbox.claimUploads(1)[0]!, 'created', 1);
+    const first = outbox.claimOrder()!;
+    outbox.setPayload(first.id, { OrderControlCode: 'NW' });
+    outbox.markFailed(first, { kind: 'retry', message: 'no answer' }, new Date().toISOString());
+    db.prepare("UPDATE orders SET status = 'capturing' WHERE id = ?").run(o);
+    outbox.cancelExam(o);
+    expect(complete(o)).toBe(2);
+    const again = outbox.claimOrder()!;
+    expect(again.revision).toBe(1);
+    outbox.markFailed(again, { kind: 'fatal', message: 'refused', status: 400 }, new Date().toISOString());
+    const second = outbox.claimOrder()!;
+    expect(second.revision).toBe(2);
+    expect(outbox.job(first.id)!.state).toBe('cancelled');
+    expect(outbox.retryFailed()).toEqual([]);
+  });
+
   it('an answer for an old revision does not mark a reopened exam sent', () => {
     const o = addOrder();
     const a = addImage(o);

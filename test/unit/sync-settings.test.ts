@@ -5,6 +5,7 @@ import {
   inspectConnectionString,
   redactConnectionString,
   redactSecret,
+  safeDecodeURIComponent,
   sasValidityProblem,
   settingsProblems,
   toCloudSettingsView,
@@ -163,6 +164,32 @@ describe('cloudSettingsSchema', () => {
     const r = cloudSettingsSchema.safeParse({ ...valid, connectionString: `https://acct.blob.core.windows.net/images?${sas('sp=r')}` });
     expect(r.success).toBe(false);
     if (!r.success) noSecret(JSON.stringify(r.error.issues));
+  });
+});
+
+describe('a broken %-escape in a connection string', () => {
+  const cases = [
+    ['in the signature (cut short)', 'https://acct.blob.core.windows.net/images?sv=2024&sp=cw&sig=%E0%A4%A'],
+    ['in the container name', 'https://acct.blob.core.windows.net/images%E0%A4?sv=2024&sp=cw&sig=abc'],
+    ['in an emulator account name', 'http://127.0.0.1:10000/dev%ZZ/images?sv=2024&sp=cw&sig=abc'],
+    ['in a SharedAccessSignature', 'BlobEndpoint=https://acct.blob.core.windows.net;SharedAccessSignature=sv=2024&sp=cw&sig=abc%'],
+  ] as const;
+
+  it.each(cases)('%s is a problem on the connection string field, never an exception', (_what, connectionString) => {
+    expect(safeDecodeURIComponent('%E0%A4%A')).toBeNull();
+    expect(safeDecodeURIComponent('M%C3%BCller')).toBe('Müller');
+    expect(() => inspectConnectionString(connectionString)).not.toThrow();
+    const r = inspectConnectionString(connectionString);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problem).toMatch(/broken %-escape.*Copy it again in full/);
+    // The schema the form and the core share: a plain field problem, not a URIError out of the refinement.
+    let parsed: ReturnType<typeof cloudSettingsSchema.safeParse> | undefined;
+    expect(() => (parsed = cloudSettingsSchema.safeParse({ ...valid, connectionString }))).not.toThrow();
+    expect(parsed!.success).toBe(false);
+    if (!parsed!.success) {
+      expect(settingsProblems(parsed!.error).connectionString).toMatch(/broken %-escape/);
+      expect(JSON.stringify(parsed!.error.issues)).not.toContain('%E0');
+    }
   });
 });
 

@@ -16,11 +16,11 @@ import { clockSkewAdvice, createBlobUploader, type BlobUploader, type BlobUpload
 import { buildBlobMetadata, contentTypeFor } from './blob-metadata.ts';
 import { parseConnectionString } from './connection-string.ts';
 import { createDigester, type Digester } from './digest-pool.ts';
-import { buildOrderRequest, idempotencyKey, type OrderExam, type OrderRequest } from './order-request.ts';
+import { buildOrderRequest, idempotencyKey, orderControlCodeFor, type OrderExam, type OrderRequest } from './order-request.ts';
 import { submitOrder, type OrderReceipt } from './order-submit.ts';
 import { blobExtensionFor, type JobKind, type JobRow, type Outbox } from './outbox.ts';
 import { clockSkewMs, isClockSkewReportable, nextAttemptDelayMs } from './retry-policy.ts';
-import { isSyncError, storageFailure, SyncError } from './sync-error.ts';
+import { isSyncError, safeCode, storageFailure, SyncError } from './sync-error.ts';
 import type { ResolvedCloudSettings } from './cloud-settings.ts';
 import { formatTaken } from './order-request.ts';
 import type { SyncProblem, SyncService } from '../../../shared/sync.ts';
@@ -229,7 +229,7 @@ export class SyncEngine {
       bytesWaiting: db.prepare<[], { b: number | null }>(`SELECT sum(coalesce(j.bytes, i.size_bytes, 0)) AS b FROM sync_jobs j JOIN images i ON i.id = j.subject_id
         WHERE j.kind = 'upload-image' AND j.state IN ('waiting', 'running', 'retry-wait')`),
       blockedOrders: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sync_jobs j WHERE j.kind = 'submit-order' AND j.state IN ('waiting', 'retry-wait')
-        AND EXISTS (SELECT 1 FROM images i WHERE i.order_id = j.subject_id AND i.status = 'ready' AND i.rejected_reason IS NULL AND i.uploaded_at IS NULL)`),
+        AND j.payload IS NULL AND EXISTS (SELECT 1 FROM images i WHERE i.order_id = j.subject_id AND i.status = 'ready' AND i.rejected_reason IS NULL AND i.uploaded_at IS NULL)`),
       nextAttempt: db.prepare<[string], { t: string | null }>(`SELECT min(next_attempt_at) AS t FROM sync_jobs WHERE state = 'retry-wait' AND next_attempt_at > ?`),
       pending: db.prepare<[], { kind: JobKind; n: number }>(`SELECT kind, count(*) AS n FROM sync_jobs WHERE state IN ('waiting', 'running', 'retry-wait') GROUP BY kind`),
       activeJobs: db.prepare<[string, number], Record<string, unknown>>(`SELECT j.*, i.file_name, i.eye, i.laterality, i.size_bytes, i.order_id AS image_order_id,
@@ -647,7 +647,9 @@ export class SyncEngine {
     const r = this.running.get(job.id)!;
     try {
       const o = this.stmts.order.get(job.subject_id) as { revision: number; status: string } | undefined;
-      if (!o || o.revision !== job.revision || (o.status !== 'complete' && o.status !== 'sent')) {
+      // A body already built may have reached the platform: it is sent to the end whatever the exam does now.
+      const attempted = job.payload !== null;
+      if (!attempted && (!o || o.revision !== job.revision || (o.status !== 'complete' && o.status !== 'sent'))) {
         // Reopened (and perhaps completed again) since this was queued: the newer revision is what counts.
         this.d.outbox.markCancelled(job);
         this.d.log.info({ job: job.id }, 'sync: order job dropped, the exam changed since');
@@ -661,7 +663,9 @@ export class SyncEngine {
       let body = job.payload ? (JSON.parse(job.payload) as OrderRequest) : null;
       if (!body) {
         try {
-          body = buildOrderRequest(this.examFor(job.subject_id, job.revision, cfg));
+          // NW unless the platform accepted an earlier revision (none can still be on its way: claimOrder).
+          const controlCode = orderControlCodeFor(job.revision, this.d.outbox.orderAcceptedBefore(job.subject_id, job.revision));
+          body = buildOrderRequest({ ...this.examFor(job.subject_id, job.revision, cfg), controlCode });
         } catch (err) {
           if (isSyncError(err)) throw err;
           throw fatal('orders', 'OrderBuild', err instanceof Error ? err.message : 'The order cannot be built.');
@@ -697,7 +701,11 @@ export class SyncEngine {
       if (done.sent) this.d.onOrderSent?.(this.d.db, { orderId: job.subject_id, revision: job.revision, platformOrderId: result.platformOrderId, outcome });
       return done;
     })();
-    this.d.log.info({ job: job.id, order: job.subject_id, revision: job.revision, outcome, sent }, 'sync: order accepted');
+    // The outcome is the order service's word ("created"): logged only when it is a code token.
+    this.d.log.info(
+      { job: job.id, order: job.subject_id, revision: job.revision, outcome: safeCode(outcome) ?? null, status: result.httpStatus ?? null, sent },
+      'sync: order accepted',
+    );
     this.d.emit('orders.changed', { ids: [job.subject_id] });
   }
 
@@ -738,13 +746,14 @@ export class SyncEngine {
       this.d.outbox.markFailed(job, failure, new Date(now).toISOString());
       if (!this.pauses[service]) {
         this.setPauses({ ...this.pauses, [service]: problem });
-        // The message is for people (no secret in it); the log gets the code and status too.
-        this.d.log.warn({ service, status: e.status, code: e.code, message: e.message }, 'sync: paused, the service refused the credentials');
+        // The message is for people (the Queue and the Cloud screen); the log gets status and code only.
+        this.d.log.warn({ service, status: e.status, code: e.code }, 'sync: paused, the service refused the credentials');
       }
       lane.authProbeAt = now;
     } else {
       this.d.outbox.markFailed(job, failure, new Date(now).toISOString());
-      this.d.log.warn({ job: job.id, kind: job.kind, status: e.status, code: e.code, message: e.message }, 'sync: job failed; it waits for a person');
+      // Never the message: it may quote the order service's reason, which may name the patient.
+      this.d.log.warn({ job: job.id, kind: job.kind, status: e.status, code: e.code }, 'sync: job failed; it waits for a person');
     }
     this.changed();
   }
@@ -955,7 +964,8 @@ export class SyncEngine {
     const run = this.running.get(id);
     let state = row.state as SyncJobView['state'];
     let imagesLeft: number | null = null;
-    if (kind === 'submit-order' && (state === 'waiting' || state === 'retry-wait')) {
+    // A body already built waits for no photo (it names only photos that were in storage).
+    if (kind === 'submit-order' && (state === 'waiting' || state === 'retry-wait') && row.payload == null) {
       imagesLeft = this.d.outbox.imagesLeft(row.subject_id as string);
       if (imagesLeft > 0) state = 'blocked';
     }
@@ -1012,5 +1022,6 @@ function toSyncError(err: unknown, service: SyncService): SyncError {
 
 function errorSummary(err: unknown): { name: string; code?: string } {
   const e = err as { name?: unknown; code?: unknown };
-  return { name: typeof e?.name === 'string' ? e.name : typeof err, ...(typeof e?.code === 'string' && { code: e.code }) };
+  const code = safeCode(e?.code);
+  return { name: safeCode(e?.name) ?? typeof err, ...(code !== undefined && { code }) };
 }

@@ -102,9 +102,10 @@ export const orderRequestSchema = z
     for (const lat of new Set(o.Camera.Images.map((img) => img.Laterality))) {
       if (!seen.has(lat)) ctx.addIssue({ code: 'custom', path: ['CaptureStation', 'Eyes'], message: `has no entry for ${lat}, which has images` });
     }
-    const expected = o.CaptureStation.Revision === 1 ? 'NW' : 'XO';
-    if (o.OrderControlCode !== expected) {
-      ctx.addIssue({ code: 'custom', path: ['OrderControlCode'], message: `must be ${expected} for revision ${o.CaptureStation.Revision}` });
+    // Revision 1 is always new. A later revision is XO when the platform accepted an earlier one,
+    // and NW when none reached it (an exam reopened before its order went out): orderControlCodeFor.
+    if (o.CaptureStation.Revision === 1 && o.OrderControlCode !== 'NW') {
+      ctx.addIssue({ code: 'custom', path: ['OrderControlCode'], message: 'must be NW for revision 1' });
     }
   });
 
@@ -134,10 +135,23 @@ export interface OrderExamEye {
   ungradableReason?: string | null;
 }
 
+export type OrderControlCode = 'NW' | 'XO';
+
+/**
+ * NW (new) unless the platform has accepted (a 2xx) an earlier revision of this exam's order;
+ * then XO (change). Decided once, when the job's body is first built; the engine sends no
+ * revision while an earlier one may still be on its way (see docs/SYNC.md).
+ */
+export function orderControlCodeFor(revision: number, earlierRevisionAccepted: boolean): OrderControlCode {
+  return revision > 1 && earlierRevisionAccepted ? 'XO' : 'NW';
+}
+
 export interface OrderExam {
   examId: string;
   /** 1 for the first submission; the caller bumps it whenever the exam changes after that. */
   revision: number;
+  /** Default: NW for revision 1, XO after. The engine passes orderControlCodeFor(...). */
+  controlCode?: OrderControlCode;
   siteId: string;
   stationId: string;
   container: string;
@@ -223,7 +237,7 @@ export function buildOrderRequest(exam: OrderExam): OrderRequest {
   const sex = exam.patient.sex?.toUpperCase() ?? null;
   const request = {
     Version: ORDER_REQUEST_VERSION,
-    OrderControlCode: exam.revision === 1 ? 'NW' : 'XO',
+    OrderControlCode: exam.controlCode ?? orderControlCodeFor(exam.revision, true),
     Site: { LocalId: exam.siteId },
     Camera: {
       LocalId: exam.camera.localId,

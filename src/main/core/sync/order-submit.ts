@@ -2,10 +2,14 @@
 // answer cannot create a second order. Failures leave as SyncError (service 'orders'):
 // network/timeout/408/429/5xx retry; 401/403 auth (pause); other 4xx fatal with the server's
 // reason. The token and the endpoint's query string never appear in a message.
+//
+// The server's reason is a peer's prose and may name the patient ("Patient Jane Doe DOB ... not
+// found"): it goes into the message, which the operator sees on the Queue, and never into the
+// log. What may be logged is the HTTP status and `code`, a code token (orderErrorCode).
 import type { OrderRequest } from './order-request.ts';
 import { scrubSecrets } from './connection-string.ts';
 import { classifyFailure, failureFacts, retryAfterMs } from './retry-policy.ts';
-import { SyncError } from './sync-error.ts';
+import { safeCode, SyncError } from './sync-error.ts';
 
 export interface SubmitOrderOptions {
   url: string;
@@ -38,13 +42,32 @@ function hostOf(url: string): string {
   }
 }
 
+/**
+ * The answer's error code, when it gives one that is a code token: the `x-ms-error-code` or
+ * `x-error-code` header, else a JSON `code`, `errorCode` or `error.code`. Never the `error` text
+ * itself, even when it is one word: a one-word "error" may be a name.
+ */
+export function orderErrorCode(headers: Headers, bodyText: string): string | undefined {
+  const fromHeader = safeCode(headers.get('x-ms-error-code')) ?? safeCode(headers.get('x-error-code'));
+  if (fromHeader) return fromHeader;
+  try {
+    const j = JSON.parse(bodyText) as { code?: unknown; errorCode?: unknown; error?: unknown };
+    if (!j || typeof j !== 'object') return undefined;
+    const nested = j.error && typeof j.error === 'object' ? (j.error as { code?: unknown }).code : undefined;
+    return safeCode(j.code) ?? safeCode(j.errorCode) ?? safeCode(nested);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The server's reason from a JSON { error, reasons[] } body or plain text; scrubbed and cut short. */
 export function serverReason(bodyText: string): string {
   let reason = bodyText.trim();
   try {
     const j = JSON.parse(bodyText) as { error?: unknown; reasons?: unknown; missingLocalIds?: unknown };
     const parts: string[] = [];
-    if (typeof j.error === 'string') parts.push(j.error.replace(/\.$/, ''));
+    const error = j.error && typeof j.error === 'object' ? (j.error as { message?: unknown }).message : j.error;
+    if (typeof error === 'string') parts.push(error.replace(/\.$/, ''));
     if (Array.isArray(j.reasons)) parts.push(j.reasons.filter((r) => typeof r === 'string').join('; '));
     if (Array.isArray(j.missingLocalIds)) parts.push(`missing images: ${j.missingLocalIds.join(', ')}`);
     if (parts.length) reason = parts.filter(Boolean).join(': ');
@@ -123,10 +146,12 @@ export async function submitOrder(options: SubmitOrderOptions): Promise<OrderRec
   const cls = classifyFailure({ status: res.status, headers: res.headers });
   const kind = cls === 'done' ? 'fatal' : cls; // BlobAlreadyExists means nothing here
   const retryAfter = retryAfterMs(res.headers.get('retry-after'), new Date());
+  const code = orderErrorCode(res.headers, text);
   throw new SyncError({
     kind,
     service: 'orders',
     status: res.status,
+    ...(code !== undefined && { code }),
     message: orderMessage(kind, res.status, host, kind === 'fatal' ? serverReason(text) : ''),
     ...(serverDate && { serverDate }),
     ...(retryAfter !== null && { retryAfterMs: retryAfter }),

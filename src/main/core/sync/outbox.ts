@@ -90,8 +90,13 @@ export class Outbox {
         WHERE id = @id AND state IN ('cancelled', 'failed')`),
       orderJobFor: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'submit-order' AND subject_id = ? AND revision = ?`),
       setImageState: db.prepare('UPDATE images SET sync_state = ? WHERE id = ?'),
+      // An order job whose body has been built (payload set) may have reached the platform: it is
+      // never withdrawn, it is sent to the end (same key, same body). A failed one was refused (4xx).
       cancelOrderJobs: db.prepare(`UPDATE sync_jobs SET state = 'cancelled', updated_at = ?
-        WHERE kind = 'submit-order' AND subject_id = ? AND state IN ('waiting', 'retry-wait', 'failed')`),
+        WHERE kind = 'submit-order' AND subject_id = ? AND (state = 'failed' OR (state IN ('waiting', 'retry-wait') AND payload IS NULL))`),
+      cancelEarlierFailedOrders: db.prepare(`UPDATE sync_jobs SET state = 'cancelled', updated_at = ?
+        WHERE kind = 'submit-order' AND subject_id = ? AND revision < ? AND state = 'failed'`),
+      acceptedBefore: db.prepare(`SELECT 1 FROM sync_jobs WHERE kind = 'submit-order' AND subject_id = ? AND revision < ? AND state = 'done' LIMIT 1`),
       pendingUploadsOfOrder: db.prepare(`SELECT j.id, j.subject_id FROM sync_jobs j JOIN images i ON i.id = j.subject_id
         WHERE j.kind = 'upload-image' AND i.order_id = ? AND j.state IN ('waiting', 'retry-wait', 'failed')`),
       cancelJob: db.prepare(`UPDATE sync_jobs SET state = 'cancelled', updated_at = ? WHERE id = ? AND state IN ('waiting', 'retry-wait', 'failed')`),
@@ -99,10 +104,15 @@ export class Outbox {
       recoverImages: db.prepare(`UPDATE images SET sync_state = 'waiting' WHERE sync_state = 'uploading'`),
       dueUploads: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'upload-image' AND state IN ('waiting', 'retry-wait')
           AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`),
-      // Due, and every photo it will name confirmed in storage.
+      // Due; every photo it will name confirmed in storage (a body already built names only photos
+      // that were); and no earlier revision of the exam still on its way (it goes first, so that
+      // this one's NW/XO is decided on what the platform has answered).
       readyOrder: db.prepare(`SELECT * FROM sync_jobs j WHERE j.kind = 'submit-order' AND j.state IN ('waiting', 'retry-wait')
           AND j.next_attempt_at <= ?
-          AND NOT EXISTS (SELECT 1 FROM images i WHERE i.order_id = j.subject_id AND i.status = 'ready' AND i.rejected_reason IS NULL AND i.uploaded_at IS NULL)
+          AND (j.payload IS NOT NULL
+            OR NOT EXISTS (SELECT 1 FROM images i WHERE i.order_id = j.subject_id AND i.status = 'ready' AND i.rejected_reason IS NULL AND i.uploaded_at IS NULL))
+          AND NOT EXISTS (SELECT 1 FROM sync_jobs e WHERE e.kind = 'submit-order' AND e.subject_id = j.subject_id AND e.revision < j.revision
+            AND e.state IN ('waiting', 'running', 'retry-wait'))
         ORDER BY j.next_attempt_at, j.created_at LIMIT 1`),
       imagesNotUploaded: db.prepare(`SELECT count(*) AS n FROM images
         WHERE order_id = ? AND status = 'ready' AND rejected_reason IS NULL AND uploaded_at IS NULL`),
@@ -173,6 +183,8 @@ export class Outbox {
    * The exam was reopened: what was queued for it and has not started is cancelled (it is queued
    * again, as a new revision, when the exam is completed again). Work already running finishes;
    * an upload that finishes is kept, an order answer for the old revision does not mark it sent.
+   * An order job already attempted (its body built and perhaps received) is not withdrawn: it
+   * finishes first, and the next revision is then sent as XO (see readyOrder).
    */
   cancelExam(orderId: string, at = new Date().toISOString()): { imageIds: string[]; orders: number } {
     const run = () => {
@@ -222,9 +234,16 @@ export class Outbox {
   claimOrder(now = new Date().toISOString()): JobRow | null {
     return this.db.transaction(() => {
       const job = this.s.readyOrder!.get(now) as JobRow | undefined;
-      if (job && this.s.claim!.run({ id: job.id, at: now }).changes) return { ...job, state: 'running' as const, last_attempt_at: now };
-      return null;
+      if (!job || !this.s.claim!.run({ id: job.id, at: now }).changes) return null;
+      // A newer revision goes out: an older one the platform refused must not be retried after it.
+      if (job.payload === null) this.s.cancelEarlierFailedOrders!.run(now, job.subject_id, job.revision);
+      return { ...job, state: 'running' as const, last_attempt_at: now };
     })();
+  }
+
+  /** Whether the platform accepted (2xx) an order job of an earlier revision of this exam: XO, else NW. */
+  orderAcceptedBefore(orderId: string, revision: number): boolean {
+    return this.s.acceptedBefore!.get(orderId, revision) !== undefined;
   }
 
   /** Non-rejected photos of the exam not yet confirmed in storage. */

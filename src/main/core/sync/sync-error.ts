@@ -15,6 +15,18 @@ export interface SyncErrorInit {
   retryAfterMs?: number;
 }
 
+/**
+ * A peer's error code is logged only when it looks like a code (`BlobAlreadyExists`,
+ * `AuthenticationFailed`, `ECONNRESET`, `UND_ERR_SOCKET`): one token, no spaces. Anything else a
+ * peer sends is prose, and prose from a peer may name a patient.
+ */
+const SAFE_CODE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/** The value when it is a safe code token, else undefined. */
+export function safeCode(value: unknown): string | undefined {
+  return typeof value === 'string' && SAFE_CODE.test(value) ? value : undefined;
+}
+
 export class SyncError extends Error {
   readonly kind: SyncErrorKind;
   readonly service: SyncService;
@@ -29,7 +41,9 @@ export class SyncError extends Error {
     this.kind = init.kind;
     this.service = init.service;
     if (init.status !== undefined) this.status = init.status;
-    if (init.code !== undefined) this.code = init.code;
+    // Only a code token is kept: a SyncError's code goes to the log.
+    const code = safeCode(init.code);
+    if (code !== undefined) this.code = code;
     if (init.serverDate !== undefined) this.serverDate = init.serverDate;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
   }
@@ -137,6 +151,10 @@ export function storageFailure(err: unknown, ctx: StorageErrorContext): SyncErro
   const cls = classifyFailure(err);
   if (cls === 'done') return 'done';
   const f = failureFacts(err);
+  // Azure's x-ms-error-code is a peer's word: it reaches messages and the log only as a code token.
+  const code = safeCode(f.code);
+  if (code === undefined) delete f.code;
+  else f.code = code;
   const serverDate = headerValue(f.headers, 'date');
   const now = ctx.now ?? new Date();
   const message =
