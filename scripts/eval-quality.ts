@@ -1,27 +1,27 @@
-// Evaluates the quality hints on a labelled folder: DIR/good and DIR/bad hold image files.
+// Evaluates the quality hints on a labelled folder: DIR/good and DIR/bad hold image files, and
+// DIR/labels.csv (when present) gives the label (`class` or `label` column) and the source label.
 //   npm run eval:quality -- DIR [--csv out.csv]
 //   npm run eval:quality -- --synthetic N [--size 3000x2000] [--csv out.csv]
 // Each image is read, decoded once at reduced size (as the pipeline does) and assessed; decode +
 // assessment is timed per image. Writes a per-file CSV, prints a confusion summary per verdict and
-// per reason, and as the LAST stdout line one JSON object with the figures.
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+// per reason (a reason's good column is its false alarms) and per source label, and as the LAST
+// stdout line one JSON object with the figures. Cross-validated figures: scripts/fit-quality-model.ts.
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeReduced } from '../src/main/core/imaging/decode.ts';
 import { assessQuality } from '../src/main/core/imaging/quality/index.ts';
 import type { QualityVerdict } from '../src/shared/domain.ts';
 import { fundusVariantJpeg } from '../test/fixtures/fundus-variants.ts';
+import { loadLabelledSet, type Label } from './quality-data.ts';
 
-const LABELS = ['good', 'bad'] as const;
-type Label = (typeof LABELS)[number];
-const IMAGE = /\.(jpe?g|png|tiff?)$/i;
 // Metrics copied into the CSV next to the verdict.
-const CSV_METRICS = ['retinal', 'vesselContrast', 'coarseContrast', 'medianLuma', 'clipped', 'darkArea', 'brightArea', 'blueToRed', 'blueToRedSpread', 'offset', 'roundness', 'coverage', 'darkCorners'];
+const CSV_METRICS = ['retinal', 'gradable', 'vesselContrast', 'texture', 'coarseContrast', 'medianLuma', 'clipped', 'darkArea', 'shadeArea', 'brightArea', 'blueToRed', 'blueToRedSpread', 'offset', 'roundness', 'coverage', 'darkCorners'];
 
 interface Row {
   file: string;
   label: Label;
+  source: string | null;
   verdict: QualityVerdict | 'error';
   score: number;
   reasons: string[];
@@ -65,17 +65,17 @@ async function makeSynthetic(n: number, [width, height]: [number, number]): Prom
   return dir;
 }
 
-async function assessFile(file: string, label: Label): Promise<Row> {
+async function assessFile(file: string, label: Label, source: string | null = null): Promise<Row> {
   const bytes = await readFile(file);
   const start = performance.now();
   try {
     const raw = await decodeReduced({ kind: 'encoded', bytes });
     const q = assessQuality(raw);
     const ms = performance.now() - start;
-    return { file, label, verdict: q.verdict, score: q.score, reasons: q.reasons, ms, metrics: q.metrics };
+    return { file, label, source, verdict: q.verdict, score: q.score, reasons: q.reasons, ms, metrics: q.metrics };
   } catch (err) {
     // An undecodable file counts as flagged: the station could not show it either.
-    return { file, label, verdict: 'error', score: 0, reasons: [`error: ${(err as Error).message}`], ms: performance.now() - start, metrics: {} };
+    return { file, label, source, verdict: 'error', score: 0, reasons: [`error: ${(err as Error).message}`], ms: performance.now() - start, metrics: {} };
   }
 }
 
@@ -122,9 +122,9 @@ const csvCell = (v: unknown): string => {
   return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
-function table(title: string, rows: [string, number, number][]): string {
+function table(title: string, rows: [string, number, number][], columns: [string, string] = ['good', 'bad']): string {
   const width = Math.max(title.length, ...rows.map((r) => r[0].length));
-  const lines = [`${title.padEnd(width)}  ${'good'.padStart(5)}  ${'bad'.padStart(5)}`];
+  const lines = [`${title.padEnd(width)}  ${columns[0].padStart(5)}  ${columns[1].padStart(5)}`];
   for (const [name, g, b] of rows) lines.push(`${name.padEnd(width)}  ${String(g).padStart(5)}  ${String(b).padStart(5)}`);
   return lines.join('\n');
 }
@@ -136,19 +136,14 @@ async function main(): Promise<void> {
   const synthetic = args.synthetic > 0 ? await makeSynthetic(args.synthetic, args.size) : null;
   const dir = synthetic ?? path.resolve(args.dir!);
   try {
-    const files: [string, Label][] = [];
-    for (const label of LABELS) {
-      const sub = path.join(dir, label);
-      if (!existsSync(sub)) continue;
-      for (const f of (await readdir(sub)).filter((n) => IMAGE.test(n)).sort()) files.push([path.join(sub, f), label]);
-    }
+    const files: [string, Label, string | null][] = loadLabelledSet(dir).map((f) => [path.join(dir, f.rel), f.label, f.source]);
     if (files.length === 0) throw new Error(`No images in ${dir}/good or ${dir}/bad`);
     // One untimed pass over the first image: the station runs for hours, so the timings should be
     // the steady state, not the first call's compilation. That first time is reported separately.
     const first = await assessFile(...files[0]!);
     const rows: Row[] = [];
     // Sequential, so each timing is one image on its own (as a camera delivers them).
-    for (const [file, label] of files) rows.push(await assessFile(file, label));
+    for (const [file, label, source] of files) rows.push(await assessFile(file, label, source));
 
     const header = ['file', 'label', 'verdict', 'score', 'reasons', 'ms', ...CSV_METRICS];
     const lines = rows.map((r) =>
@@ -164,6 +159,11 @@ async function main(): Promise<void> {
     const reasons = [...new Set(rows.flatMap((r) => r.reasons))].sort();
     console.log();
     console.log(table('reason (an image may have several)', [...reasons.map((why): [string, number, number] => [why, count(good, (r) => r.reasons.includes(why)), count(bad, (r) => r.reasons.includes(why))]), ['(none)', count(good, (r) => r.reasons.length === 0), count(bad, (r) => r.reasons.length === 0)]]));
+    const sources = [...new Set(rows.map((r) => r.source).filter((s): s is string => s !== null))].sort();
+    if (sources.length > 1) {
+      console.log();
+      console.log(table('source label', sources.map((src): [string, number, number] => [src, count(rows, (r) => r.source === src && r.verdict !== 'good'), count(rows, (r) => r.source === src && r.verdict === 'good')]), ['flag', 'pass']));
+    }
     const missed = bad.filter((r) => r.verdict === 'good').map((r) => path.basename(r.file));
     const falseAlarms = good.filter((r) => r.verdict !== 'good').map((r) => `${path.basename(r.file)} (${r.verdict}: ${r.reasons.join('; ')})`);
     if (missed.length) console.log(`\nbad called good: ${missed.join(', ')}`);

@@ -19,6 +19,8 @@ export interface QualityThresholds {
   maxCoarseContrast: number;
   /** The same, lower, when the colours are also mixed (colour spread above colourSpreadRetake): an outer eye. */
   maxCoarseContrastMixed: number;
+  /** Largest fine texture (median over 98th percentile of vessel-scale contrast) of a sharp picture: above it, skin or lashes. */
+  maxTexture: number;
 
   // Focus: vessel contrast relative to local brightness (0..1).
   vesselContrastRetake: number;
@@ -46,6 +48,11 @@ export interface QualityThresholds {
   // Framing: distance of the aperture centre from the frame centre, in radii.
   offCentreRetake: number;
   offCentreGood: number;
+
+  // The gradability model (vessels, light, shade, haze and texture together): its probability that
+  // the photo is gradable. Below gradableGood the photo is 'borderline', below gradableRetake 'retake'.
+  gradableRetake: number;
+  gradableGood: number;
 }
 
 export const defaultQualityThresholds: Readonly<QualityThresholds> = Object.freeze({
@@ -56,9 +63,10 @@ export const defaultQualityThresholds: Readonly<QualityThresholds> = Object.free
   maxBlueToRed: 0.85,
   maxCoarseContrast: 0.35,
   maxCoarseContrastMixed: 0.25,
+  maxTexture: 0.015,
 
-  vesselContrastRetake: 0.06,
-  vesselContrastGood: 0.1,
+  vesselContrastRetake: 0.05,
+  vesselContrastGood: 0.08,
 
   darkRetake: 25,
   darkGood: 40,
@@ -71,12 +79,15 @@ export const defaultQualityThresholds: Readonly<QualityThresholds> = Object.free
   darkAreaGood: 0.2,
   brightAreaRetake: 0.4,
   brightAreaGood: 0.25,
-  hazeBlueToRedGood: 0.5,
+  hazeBlueToRedGood: 0.8,
   colourSpreadRetake: 0.45,
-  colourSpreadGood: 0.3,
+  colourSpreadGood: 0.4,
 
   offCentreRetake: 0.25,
   offCentreGood: 0.15,
+
+  gradableRetake: 0.15,
+  gradableGood: 0.5,
 });
 
 const share = z.number().min(0).max(1);
@@ -92,6 +103,7 @@ export const qualityThresholdsSchema = z
     maxBlueToRed: ratio,
     maxCoarseContrast: share,
     maxCoarseContrastMixed: share,
+    maxTexture: share,
     vesselContrastRetake: share,
     vesselContrastGood: share,
     darkRetake: level,
@@ -109,6 +121,8 @@ export const qualityThresholdsSchema = z
     colourSpreadGood: ratio,
     offCentreRetake: z.number().min(0).max(2),
     offCentreGood: z.number().min(0).max(2),
+    gradableRetake: share,
+    gradableGood: share,
   })
   .refine((t) => t.maxCoarseContrastMixed <= t.maxCoarseContrast, { message: 'Shapes: the mixed-colour limit must not exceed the plain limit.', path: ['maxCoarseContrastMixed'] })
   .refine((t) => t.vesselContrastRetake < t.vesselContrastGood, { message: 'Blur: the retake level must be below the good level.', path: ['vesselContrastRetake'] })
@@ -120,7 +134,8 @@ export const qualityThresholdsSchema = z
   .refine((t) => t.brightAreaGood < t.brightAreaRetake, { message: 'Glare: the good level must be below the retake level.', path: ['brightAreaGood'] })
   .refine((t) => t.hazeBlueToRedGood < t.maxBlueToRed, { message: 'Haze: the good level must be below the not-a-fundus level.', path: ['hazeBlueToRedGood'] })
   .refine((t) => t.colourSpreadGood < t.colourSpreadRetake, { message: 'Colour spread: the good level must be below the retake level.', path: ['colourSpreadGood'] })
-  .refine((t) => t.offCentreGood < t.offCentreRetake, { message: 'Off-centre: the good level must be below the retake level.', path: ['offCentreGood'] });
+  .refine((t) => t.offCentreGood < t.offCentreRetake, { message: 'Off-centre: the good level must be below the retake level.', path: ['offCentreGood'] })
+  .refine((t) => t.gradableRetake < t.gradableGood, { message: 'Gradability: the retake level must be below the good level.', path: ['gradableRetake'] });
 
 /** Fills what a stored setting leaves out with the defaults, then validates the whole. */
 export function resolveQualityThresholds(partial: Partial<QualityThresholds> | undefined): QualityThresholds {

@@ -44,6 +44,9 @@ test('a sharp and a blurred photo get different hints, and the exam asks for a r
   const blurred = rows.filter({ hasText: '60001_OD_2.jpg' });
   await expect(blurred.getByText('Retake')).toBeVisible();
   await expect(blurred.locator('.badge.quality')).toHaveAttribute('title', /Blurry/);
+  // The reason is on the badge itself, not only in the tooltip.
+  await expect(blurred.locator('.badge.quality')).toContainText('Retake · Blurry');
+  await expect(rows.filter({ hasText: '60001_OD_1.jpg' }).locator('.badge.quality')).not.toContainText('·');
   await page.screenshot({ path: 'test-results/quality-inbox.png' });
 
   await page.goto(`${host.url}#/exam/${created.order.id}`);

@@ -17,12 +17,28 @@ export function StatusBadge({ image }: { image: Image }) {
 
 const VERDICT_TEXT = { good: 'Good', borderline: 'Check', retake: 'Retake' } as const;
 
+/** The reason as short as the badge needs: the words before the colon ("Blurry: refocus and retake" -> "Blurry"). */
+export function shortReason(reason: string): string {
+  const cut = reason.indexOf(':');
+  return cut > 0 ? reason.slice(0, cut) : reason;
+}
+
 export function QualityBadge({ quality }: { quality: Image['quality'] }) {
   if (!quality) return null;
   const reasons = quality.reasons.length ? quality.reasons.join('\n') : 'Looks gradable';
+  // The worst reason is on the badge itself; all of them, with what to do, are in the tooltip.
+  const first = quality.verdict !== 'good' ? quality.reasons[0] : undefined;
+  const more = quality.reasons.length - 1;
   return (
     <span className={`badge quality ${quality.verdict}`} title={reasons} aria-label={`Quality: ${VERDICT_TEXT[quality.verdict]}. ${reasons}`}>
       {quality.verdict === 'good' ? '✓' : quality.verdict === 'retake' ? '✕' : '!'} {VERDICT_TEXT[quality.verdict]}
+      {first && (
+        <span className="reason">
+          {' · '}
+          {shortReason(first)}
+          {more > 0 && <span className="more"> +{more}</span>}
+        </span>
+      )}
     </span>
   );
 }

@@ -9,6 +9,11 @@ export interface Focus {
   vesselContrast: number;
   /** The same for shapes a few vessels wide: large dark shapes (iris, lids, objects) a retina lacks. */
   coarseContrast: number;
+  /**
+   * The median vessel-scale contrast over the 98th percentile: how much of the field has fine
+   * texture. A retina is smooth between its vessels (low); skin, lashes and sclera are textured throughout.
+   */
+  texture: number;
 }
 
 // Below this local level (of 255), sensor noise and 8-bit steps would pass for contrast.
@@ -25,14 +30,19 @@ const QUANTILE = 0.98;
 export function measureFocus(green: Uint8Array, w: number, h: number, area: Uint8Array, gw: number, vesselRadius: number): Focus {
   const sums = integral(green, w, h);
   // Sampling every second (fourth) row and column is plenty for a percentile and keeps the budget.
+  const [vesselContrast, background] = contrast(sums, area, gw, 1, vesselRadius, 2, [QUANTILE, BACKGROUND_Q]);
   return {
-    vesselContrast: contrast(sums, area, gw, 1, vesselRadius, 2),
-    coarseContrast: contrast(sums, area, gw, Math.max(2, Math.round(vesselRadius / 2)), 2 * vesselRadius, 4),
+    vesselContrast,
+    texture: vesselContrast > 0 ? background / vesselContrast : 1,
+    coarseContrast: contrast(sums, area, gw, Math.max(2, Math.round(vesselRadius / 2)), 2 * vesselRadius, 4, [QUANTILE])[0]!,
   };
 }
 
-/** Percentile of (mean of the outer box - mean of the inner box) / mean of the outer box. */
-function contrast(s: Integral, area: Uint8Array, gw: number, inner: number, outer: number, step: number): number {
+// The median: the retina between the vessels.
+const BACKGROUND_Q = 0.5;
+
+/** Percentiles of (mean of the outer box - mean of the inner box) / mean of the outer box. */
+function contrast(s: Integral, area: Uint8Array, gw: number, inner: number, outer: number, step: number, qs: number[]): number[] {
   const { table: t, stride, width: w, height: h } = s;
   const hist = new Uint32Array(BINS);
   let count = 0;
@@ -58,8 +68,12 @@ function contrast(s: Integral, area: Uint8Array, gw: number, inner: number, oute
       count++;
     }
   }
+  return qs.map((q) => quantile(hist, count, q));
+}
+
+function quantile(hist: Uint32Array, count: number, q: number): number {
   if (count === 0) return 0;
-  const target = QUANTILE * count;
+  const target = q * count;
   let acc = 0;
   for (let b = 0; b < BINS; b++) {
     acc += hist[b];

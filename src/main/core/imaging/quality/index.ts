@@ -13,8 +13,10 @@ export { isEyeGradable, pickBestImage, type BestImageCandidate, type BestImagePi
 export function assessQuality(img: RawImage, thresholds?: Partial<QualityThresholds>): QualityResult {
   const t = thresholds ? resolveQualityThresholds(thresholds) : defaultQualityThresholds;
   const m = measure(img);
-  const { score, verdict, reasons, failedRules } = judge(m, t);
+  const { score, verdict, reasons, failedRules, gradable } = judge(m, t);
   const metrics: Record<string, number | boolean> = { retinal: failedRules.length === 0 };
   for (const [key, value] of Object.entries(m)) metrics[key] = Math.round(value * 1e4) / 1e4;
+  // The model's probability that the photo is gradable (absent for a photo that is not retinal).
+  if (gradable !== null) metrics.gradable = Math.round(gradable * 1e4) / 1e4;
   return { score: Math.round(score * 1e4) / 1e4, verdict, reasons, metrics };
 }

@@ -7,6 +7,7 @@ import { measureFocus } from './focus.ts';
 import { findFov, type Fov } from './fov.ts';
 import { CELL, toGrid } from './grid.ts';
 import { measureIllumination } from './illumination.ts';
+import { measureShade } from './shade.ts';
 
 /** The field-of-view figures (documented on Fov) plus everything measured inside the field. */
 export interface Measurements extends Omit<Fov, 'mask' | 'circle' | 'surround'> {
@@ -15,7 +16,9 @@ export interface Measurements extends Omit<Fov, 'mask' | 'circle' | 'surround'> 
   blueToRed: number;
   blueToRedSpread: number;
   vesselContrast: number;
+  texture: number;
   coarseContrast: number;
+  shadeArea: number;
   medianLuma: number;
   clipped: number;
   darkArea: number;
@@ -47,6 +50,7 @@ export function measure(img: RawImage): Measurements {
   const colour = measureColour(grid.r, grid.g, grid.b, area);
   const aperture = fov.circle && fov.roundness < 0.2 ? fov.circle : null;
   const light = measureIllumination(grid.luma, gw, gh, aperture, fov.mask, exposure.medianLuma);
+  const shadeArea = measureShade(grid.luma, gw, gh, aperture, fov.mask);
   return {
     coverage: fov.coverage,
     darkCorners: fov.darkCorners,
@@ -60,5 +64,6 @@ export function measure(img: RawImage): Measurements {
     ...focus,
     ...exposure,
     ...light,
+    shadeArea,
   };
 }

@@ -1,22 +1,21 @@
 // From measurements to the operator's hint. Each check maps its measurement onto a 0..1 scale on
 // which the retake level lands on 0.4, the good level on 0.7 and the ideal on 1; the photo's score
-// is its weakest check, so the verdict and the score can never disagree.
+// is its weakest check, so the verdict and the score can never disagree. The checks are the
+// hand-made rules (one measurement each, for the clear cases) and the gradability model (the five
+// main measurements together, for the everyday photo that is a little of everything).
 import type { QualityResult, QualityVerdict } from '../../../../shared/domain.ts';
 import type { Measurements } from './measure.ts';
+import { GRADABILITY_MODEL } from './model-coefficients.ts';
+import { runModel, type ModelCoefficients } from './model.ts';
+import { QUALITY_REASONS } from './reasons.ts';
 import type { QualityThresholds } from './thresholds.ts';
 
-export const QUALITY_REASONS = {
-  notRetinal: 'Not a retinal photo',
-  blurry: 'Blurry: refocus and retake',
-  tooDark: 'Too dark',
-  tooBright: 'Too bright',
-  darkEdge: 'Dark edge: realign with the pupil',
-  uneven: 'Uneven light or haze',
-  offCentre: 'Cut off: centre the eye in the frame',
-} as const;
+export { QUALITY_REASONS };
 
 export const RETAKE_BELOW = 0.4;
 export const GOOD_FROM = 0.7;
+// Vessel contrast of a sharp picture: well above every blurred retina on the development sets.
+const SHARP_VESSELS = 0.15;
 // Not a fundus at all: below every genuine fundus photo, however poor.
 const NOT_RETINAL_SCORE = 0.05;
 
@@ -57,6 +56,9 @@ export function notRetinalRules(m: Measurements, t: QualityThresholds): string[]
     // Skin, sclera and iris side by side: mixed colours and large shapes together. (A veil of
     // flare also mixes colours, but it flattens shapes instead.)
     else if (m.blueToRedSpread > t.colourSpreadRetake && m.coarseContrast > t.maxCoarseContrastMixed) failed.push('outer-eye');
+    // Fine texture all over a sharp picture: skin, lashes or sclera. A retina is smooth between its
+    // vessels; in a blurred or dark retina the texture is grain, so only a sharp picture counts.
+    if (m.texture > t.maxTexture && m.vesselContrast >= SHARP_VESSELS) failed.push('textured');
   }
   return failed;
 }
@@ -68,12 +70,14 @@ interface Check {
 
 export interface Judgement extends Omit<QualityResult, 'metrics'> {
   failedRules: string[];
+  /** The model's probability that the photo is gradable (null for a photo that is not retinal). */
+  gradable: number | null;
 }
 
-export function judge(m: Measurements, t: QualityThresholds): Judgement {
+export function judge(m: Measurements, t: QualityThresholds, model: ModelCoefficients = GRADABILITY_MODEL): Judgement {
   const failedRules = notRetinalRules(m, t);
   if (failedRules.length > 0) {
-    return { score: NOT_RETINAL_SCORE, verdict: 'retake', reasons: [QUALITY_REASONS.notRetinal], failedRules };
+    return { score: NOT_RETINAL_SCORE, verdict: 'retake', reasons: [QUALITY_REASONS.notRetinal], failedRules, gradable: null };
   }
   const checks: Check[] = [
     { reason: QUALITY_REASONS.blurry, score: rampScore(m.vesselContrast, t.vesselContrastRetake, t.vesselContrastGood, IDEAL.vesselContrast) },
@@ -91,10 +95,15 @@ export function judge(m: Measurements, t: QualityThresholds): Judgement {
       { reason: QUALITY_REASONS.uneven, score: rampScore(m.blueToRedSpread, t.colourSpreadRetake, t.colourSpreadGood, IDEAL.colourSpread) },
     );
   }
+  // The model: its probability on the same scale (retake level -> 0.4, good level -> 0.7, 1 -> 1),
+  // and the reasons of the measurements that pull it down (the worst one if none pulls alone).
+  const out = runModel(m, model);
+  const modelScore = rampScore(out.probability, t.gradableRetake, t.gradableGood, 1);
+  for (const reason of out.reasons) checks.push({ reason, score: modelScore });
   checks.sort((a, b) => a.score - b.score);
   const score = checks[0]!.score;
   const reasons = [...new Set(checks.filter((c) => c.score < GOOD_FROM).map((c) => c.reason))];
-  return { score, verdict: verdictOf(score), reasons, failedRules };
+  return { score, verdict: verdictOf(score), reasons, failedRules, gradable: out.probability };
 }
 
 export function verdictOf(score: number): QualityVerdict {
