@@ -67,13 +67,18 @@ export interface OrderIntakeServer {
 export type OrderDecision =
   | { action: 'create'; status: 201 }
   | { action: 'update' | 'unchanged' | 'superseded'; status: 200 }
-  | { action: 'conflict'; status: 409; reason: string };
+  | { action: 'conflict'; status: 409; reason: string }
+  | { action: 'unknown-order'; status: 422; reason: string };
 
 /** Pure: what a new OrderRequest does to the stored order with the same Site + Order LocalId. */
 export function decideOrder(
   stored: Pick<StoredOrder, 'revision' | 'bodyHash'> | undefined,
-  incoming: { revision: number; bodyHash: string },
+  incoming: { revision: number; bodyHash: string; controlCode?: 'NW' | 'XO' },
 ): OrderDecision {
+  if (!stored && incoming.controlCode === 'XO') {
+    // As a platform that applies XO to an existing order does: a change needs the order first.
+    return { action: 'unknown-order', status: 422, reason: 'This is a change (XO) of an order this service never received; send it as new (NW).' };
+  }
   if (!stored) return { action: 'create', status: 201 };
   if (incoming.revision > stored.revision) return { action: 'update', status: 200 };
   // An older revision arriving late must not overwrite a newer one; the newer one is the truth.
@@ -205,8 +210,8 @@ export async function startOrderIntakeServer(options: OrderIntakeOptions): Promi
     }
     const orderKey = `${order.Site.LocalId}/${order.Order.LocalId}`;
     const stored = orders.get(orderKey);
-    const decision = decideOrder(stored, { revision: order.CaptureStation.Revision, bodyHash });
-    if (decision.action === 'conflict') throw new HttpError(409, { error: decision.reason });
+    const decision = decideOrder(stored, { revision: order.CaptureStation.Revision, bodyHash, controlCode: order.OrderControlCode });
+    if (decision.action === 'conflict' || decision.action === 'unknown-order') throw new HttpError(decision.status, { error: decision.reason });
     const orderId = stored?.orderId ?? randomUUID();
     if (decision.action === 'create' || decision.action === 'update') {
       orders.set(orderKey, { orderId, revision: order.CaptureStation.Revision, bodyHash, body: order });

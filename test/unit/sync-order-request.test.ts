@@ -202,5 +202,8 @@ describe('decideOrder (reference intake server)', () => {
     expect(decideOrder({ revision: 2, bodyHash: 'b' }, { revision: 1, bodyHash: 'a' })).toEqual({ action: 'superseded', status: 200 });
     expect(decideOrder({ revision: 2, bodyHash: 'b' }, { revision: 2, bodyHash: 'b' })).toEqual({ action: 'unchanged', status: 200 });
     expect(decideOrder({ revision: 2, bodyHash: 'b' }, { revision: 2, bodyHash: 'c' })).toMatchObject({ action: 'conflict', status: 409 });
+    // A change (XO) of an order never received is refused, as a platform applying XO would.
+    expect(decideOrder(undefined, { revision: 2, bodyHash: 'a', controlCode: 'XO' })).toMatchObject({ action: 'unknown-order', status: 422 });
+    expect(decideOrder({ revision: 1, bodyHash: 'a' }, { revision: 2, bodyHash: 'b', controlCode: 'XO' })).toEqual({ action: 'update', status: 200 });
   });
 });
