@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 export interface DcmElement {
   vr: string;
   Value?: unknown[];
+  /** The value as read, before dcmjs formats it (strings: split into values, padding dropped). */
+  _rawValue?: unknown;
 }
 export type DcmDataset = Record<string, DcmElement>;
 

@@ -3,14 +3,22 @@
 // plain reason why there is no preview. The file itself is always kept and sent unchanged.
 import type { DecodableInput } from '../imaging/decode.ts';
 import type { ParsedDicom } from './dicom.ts';
-import { TS_DEFLATED_LE, TS_EXPLICIT_BE, TS_EXPLICIT_LE, TS_IMPLICIT_LE, type Fragment, type PixelDataLayout } from './dicom-structure.ts';
+import {
+  TS_DEFLATED_LE,
+  TS_EXPLICIT_BE,
+  TS_EXPLICIT_LE,
+  TS_IMPLICIT_LE,
+  TS_JPEG_BASELINE as JPEG_BASELINE,
+  TS_JPEG_EXTENDED as JPEG_EXTENDED,
+  TS_JPEG_FAMILY_PREFIX,
+  TS_RLE,
+} from '../dicom/vocabulary.ts';
+import type { Fragment, PixelDataLayout } from './dicom-structure.ts';
 import { readJpegFrameHeader } from './jpeg.ts';
 import { nativeFirstFrame, noPreview, type NoPreview } from './native-pixels.ts';
 
 export type { NoPreview } from './native-pixels.ts';
 
-const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
-const JPEG_EXTENDED = '1.2.840.10008.1.2.4.51';
 const NATIVE = new Set([TS_IMPLICIT_LE, TS_EXPLICIT_LE, TS_DEFLATED_LE, TS_EXPLICIT_BE]);
 
 export function dicomPreview(parsed: ParsedDicom): DecodableInput | NoPreview {
@@ -70,7 +78,7 @@ function endsWithEoi(b: Buffer): boolean {
 
 /** Plain words for a transfer syntax the station cannot draw. */
 export function encodingName(ts: string): string {
-  const last = ts.startsWith('1.2.840.10008.1.2.4.') ? Number(ts.slice('1.2.840.10008.1.2.4.'.length)) : Number.NaN;
+  const last = ts.startsWith(TS_JPEG_FAMILY_PREFIX) ? Number(ts.slice(TS_JPEG_FAMILY_PREFIX.length)) : Number.NaN;
   if (last >= 90 && last <= 93) return 'JPEG 2000 compression';
   if (last >= 201 && last <= 203) return 'High-Throughput JPEG 2000 compression';
   if (last === 80 || last === 81) return 'JPEG-LS compression';
@@ -78,6 +86,6 @@ export function encodingName(ts: string): string {
   if (last === 51) return '12-bit JPEG compression';
   if (last >= 52 && last <= 66) return 'an uncommon kind of JPEG compression';
   if (last >= 100 && last <= 108) return 'video compression (MPEG or HEVC)';
-  if (ts === '1.2.840.10008.1.2.5') return 'RLE compression';
+  if (ts === TS_RLE) return 'RLE compression';
   return 'an unusual encoding';
 }

@@ -2,17 +2,25 @@
 // (every length fits, every undefined-length sequence and pixel-data run is closed) and finds the
 // Pixel Data. The ingest stage relies on this to know when a camera has finished writing a file.
 import { inflateRawSync } from 'node:zlib';
-import { isVrLetters, looksLikeRawDicom } from './sniff.ts';
+import {
+  EXPLICIT_BE_SYNTAX,
+  EXPLICIT_LE_SYNTAX,
+  IMPLICIT_LE_SYNTAX,
+  LONG_VRS,
+  TAG_ROWS,
+  TAG_SPECIFIC_CHARACTER_SET,
+  TS_DEFLATED_LE,
+  TS_EXPLICIT_BE,
+  TS_EXPLICIT_LE,
+  TS_IMPLICIT_LE,
+  UNDEFINED_LENGTH,
+  isVrLetters,
+  type DicomSyntax,
+} from '../dicom/vocabulary.ts';
+import { isPart10 } from '../dicom/part10.ts';
+import { looksLikeRawDicom } from './sniff.ts';
 
-export const TS_IMPLICIT_LE = '1.2.840.10008.1.2';
-export const TS_EXPLICIT_LE = '1.2.840.10008.1.2.1';
-export const TS_DEFLATED_LE = '1.2.840.10008.1.2.1.99';
-export const TS_EXPLICIT_BE = '1.2.840.10008.1.2.2';
-
-export interface DicomSyntax {
-  explicit: boolean;
-  littleEndian: boolean;
-}
+export type { DicomSyntax } from '../dicom/vocabulary.ts';
 
 export interface Fragment {
   /** Where the fragment's item tag starts, counted from the first fragment (Basic Offset Table units). */
@@ -26,6 +34,14 @@ export type PixelDataLayout =
   | { encapsulated: false; offset: number; length: number; vr: string }
   | { encapsulated: true; offsetTable: number[]; fragments: Fragment[] };
 
+/** Where the top-level Specific Character Set value is in `DicomLayout.dataset`, and what it says. */
+export interface CharacterSetSpan {
+  /** The whole value as written, every term ("\\ISO 2022 IR 87"), trailing padding removed. */
+  value: string;
+  start: number;
+  end: number;
+}
+
 export interface DicomLayout {
   transferSyntaxUid: string;
   hasFileMeta: boolean;
@@ -35,6 +51,7 @@ export interface DicomLayout {
   /** Offset of the top-level Pixel Data element in `dataset`, or null when there is none. */
   pixelDataStart: number | null;
   pixelData: PixelDataLayout | null;
+  characterSet: CharacterSetSpan | null;
 }
 
 export class DicomStructureError extends Error {
@@ -46,13 +63,10 @@ export class DicomStructureError extends Error {
   }
 }
 
-const UNDEFINED_LENGTH = 0xffffffff;
-const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 const MAX_DEPTH = 32;
-const ROWS_TAG = 0x00280010;
 const MAX_INFLATED = 1 << 30;
-const IMPLICIT: DicomSyntax = { explicit: false, littleEndian: true };
-const EXPLICIT_LE: DicomSyntax = { explicit: true, littleEndian: true };
+const IMPLICIT = IMPLICIT_LE_SYNTAX;
+const EXPLICIT_LE = EXPLICIT_LE_SYNTAX;
 
 const truncated = (): DicomStructureError => new DicomStructureError('the file ends before its data does', true);
 const malformed = (what: string): DicomStructureError => new DicomStructureError(what, false);
@@ -99,6 +113,7 @@ interface TopLevel {
   pixelData: PixelDataLayout | null;
   hasRows: boolean;
   lastTag: number;
+  characterSet: CharacterSetSpan | null;
 }
 
 /** Elements from `pos` to the end of the buffer, or to an item delimiter when `inItem`. */
@@ -113,10 +128,13 @@ function walkElements(buf: Buffer, pos: number, syntax: DicomSyntax, depth: numb
     }
     if (top) {
       top.lastTag = h.group * 0x10000 + h.element;
-      if (top.lastTag === ROWS_TAG) top.hasRows = true;
+      if (top.lastTag === TAG_ROWS) top.hasRows = true;
     }
     if (h.length !== UNDEFINED_LENGTH) {
       pos = skipValue(buf, h);
+      if (top?.lastTag === TAG_SPECIFIC_CHARACTER_SET) {
+        top.characterSet = { value: buf.toString('latin1', h.valueStart, pos).replace(/[\0 ]+$/, ''), start: h.valueStart, end: pos };
+      }
       if (top && isPixelData(h) && top.pixelData === null) {
         top.pixelDataStart = start;
         top.pixelData = { encapsulated: false, offset: h.valueStart, length: h.length, vr: h.vr ?? 'OW' };
@@ -184,7 +202,7 @@ function walkMeta(buf: Buffer, pos: number): { end: number; transferSyntaxUid: s
 
 function syntaxOf(ts: string): DicomSyntax {
   if (ts === TS_IMPLICIT_LE) return IMPLICIT;
-  if (ts === TS_EXPLICIT_BE) return { explicit: true, littleEndian: false };
+  if (ts === TS_EXPLICIT_BE) return EXPLICIT_BE_SYNTAX;
   return EXPLICIT_LE; // explicit LE, deflated (once inflated) and every compressed syntax
 }
 
@@ -199,7 +217,7 @@ function inflate(bytes: Buffer): Buffer {
 
 /** Throws DicomStructureError unless the whole file parses to its end. */
 export function walkDicom(bytes: Buffer): DicomLayout {
-  const hasFileMeta = bytes.length >= 132 && bytes.toString('latin1', 128, 132) === 'DICM';
+  const hasFileMeta = isPart10(bytes);
   if (!hasFileMeta && !looksLikeRawDicom(bytes)) throw malformed('this is not a DICOM file');
   const metaStart = hasFileMeta ? 132 : 0;
   const meta = walkMeta(bytes, metaStart);
@@ -211,11 +229,12 @@ export function walkDicom(bytes: Buffer): DicomLayout {
     meta.transferSyntaxUid ?? (isVrLetters(bytes[meta.end + 4], bytes[meta.end + 5]) ? TS_EXPLICIT_LE : TS_IMPLICIT_LE);
   const dataset = transferSyntaxUid === TS_DEFLATED_LE ? inflate(bytes.subarray(meta.end)) : bytes.subarray(meta.end);
   const syntax = syntaxOf(transferSyntaxUid);
-  const top: TopLevel = { pixelDataStart: null, pixelData: null, hasRows: false, lastTag: 0 };
+  const top: TopLevel = { pixelDataStart: null, pixelData: null, hasRows: false, lastTag: 0, characterSet: null };
   walkElements(dataset, 0, syntax, 0, false, top);
   // Cut exactly between two elements: an image without its pixels, or a data set that stops
   // before the image module (complete non-image objects, like worklist entries or reports, go on
   // to later groups; elements are written in ascending tag order).
-  if (top.pixelData === null && (top.hasRows || top.lastTag < ROWS_TAG)) throw truncated();
-  return { transferSyntaxUid, hasFileMeta, syntax, dataset, pixelDataStart: top.pixelDataStart, pixelData: top.pixelData };
+  if (top.pixelData === null && (top.hasRows || top.lastTag < TAG_ROWS)) throw truncated();
+  const { pixelDataStart, pixelData, characterSet } = top;
+  return { transferSyntaxUid, hasFileMeta, syntax, dataset, pixelDataStart, pixelData, characterSet };
 }

@@ -1,4 +1,6 @@
 // What kind of file is this, from its first bytes only (never from its name).
+import { isPart10 } from '../dicom/part10.ts';
+import { isVrLetters } from '../dicom/vocabulary.ts';
 
 export type SniffedFormat = 'jpeg' | 'png' | 'tiff' | 'dicom' | 'dicom-raw' | null;
 
@@ -6,7 +8,7 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export function sniffFormat(bytes: Buffer): SniffedFormat {
   // DICOM first: a Part 10 preamble may itself hold a TIFF header (dual-personality files).
-  if (bytes.length >= 132 && bytes.toString('latin1', 128, 132) === 'DICM') return 'dicom';
+  if (isPart10(bytes)) return 'dicom';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return 'png';
   if (bytes.length >= 4 && isTiffHeader(bytes)) return 'tiff';
@@ -32,8 +34,4 @@ export function looksLikeRawDicom(b: Buffer): boolean {
   if (b.readUInt16LE(2) > 0x00ff) return false; // the first element of a group has a small number
   if (isVrLetters(b[4], b[5])) return true;
   return b.readUInt32LE(4) <= b.length - 8;
-}
-
-export function isVrLetters(a: number | undefined, b: number | undefined): boolean {
-  return a !== undefined && b !== undefined && a >= 0x41 && a <= 0x5a && b >= 0x41 && b <= 0x5a;
 }

@@ -1,22 +1,19 @@
 // Worklist provider (b2): DICOM Modality Worklist item files (".wl", one item per file, as written
-// by DCMTK's dump2dcm or Orthanc's worklist plugin). dcmjs reads explicit and implicit VR little
-// endian and applies Specific Character Set (ISO_IR 100 = Latin-1, ISO_IR 192 = UTF-8).
-import { createRequire } from 'node:module';
+// by DCMTK's dump2dcm or Orthanc's worklist plugin). The structure walk and the attribute reader
+// are the image metadata's (explicit and implicit VR, either byte order); text is decoded in the
+// declared Specific Character Set, ISO 2022 code extensions included.
 import { firstIssueMessage, worklistEntrySchema } from '../../../../shared/orders.ts';
-import { declaredCharacterSet, redecode } from './dicom-charset.ts';
+import { isPart10, wrapInPart10 } from '../../dicom/part10.ts';
+import { readablePersonName } from '../../dicom/text.ts';
+import { TS_EXPLICIT_LE, TS_IMPLICIT_LE, isVrLetters } from '../../dicom/vocabulary.ts';
+import { walkDicom } from '../../metadata/dicom-structure.ts';
+import { readDicomValues } from '../../metadata/dicom-values.ts';
 import { localToUtcIso, parseDate, parseSex, parseTime, ymdToString } from './fields.ts';
 import { WorklistProviderError, type WorklistProviderResult } from './result.ts';
 
-// dcmjs ships no type declarations; this is the little of it used here.
-interface DcmjsData {
-  DicomMessage: { readFile(buffer: ArrayBuffer): { dict: Record<string, unknown> } };
-  DicomMetaDictionary: { naturalizeDataset(dict: Record<string, unknown>): Record<string, unknown> };
-}
-const dcmjs = createRequire(import.meta.url)('dcmjs') as { data: DcmjsData };
-
 /** The attributes of one worklist item that the station uses, as written in the file (trimmed). */
 export interface DicomWorklistItem {
-  /** Specific Character Set as declared (first value), e.g. "ISO_IR 100"; null when not declared. */
+  /** Specific Character Set as declared (every term), e.g. "ISO_IR 100"; null when not declared. */
   specificCharacterSet: string | null;
   patientId: string | null;
   /** DICOM form, "Family^Given^Middle^Prefix^Suffix". */
@@ -37,75 +34,44 @@ export interface DicomWorklistItem {
   } | null;
 }
 
-const VRS = new Set(
-  'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '),
-);
-
-// Some tools write a bare data set (no preamble, no File Meta). dcmjs only reads Part 10 files,
-// so give it a minimal meta header naming the syntax the data set evidently uses.
-const withMetaHeader = (bytes: Buffer): Buffer => {
-  const explicit = bytes.length >= 6 && VRS.has(bytes.toString('latin1', 4, 6));
-  const syntax = Buffer.from(explicit ? '1.2.840.10008.1.2.1\0' : '1.2.840.10008.1.2\0', 'latin1');
-  const tsElement = Buffer.concat([Buffer.from([0x02, 0x00, 0x10, 0x00]), Buffer.from('UI'), Buffer.alloc(2), syntax]);
-  tsElement.writeUInt16LE(syntax.length, 6);
-  const groupLength = Buffer.concat([Buffer.from([0x02, 0x00, 0x00, 0x00]), Buffer.from('UL'), Buffer.from([4, 0]), Buffer.alloc(4)]);
-  groupLength.writeUInt32LE(tsElement.length, 8);
-  return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), groupLength, tsElement, bytes]);
-};
-
-const isPart10 = (bytes: Buffer): boolean => bytes.length >= 132 && bytes.toString('latin1', 128, 132) === 'DICM';
-
 // A bare worklist data set begins with group 0008 (character set, accession) or 0010 (patient);
 // anything else is not one, and dcmjs would read garbage lengths rather than fail.
 const looksLikeDataSet = (bytes: Buffer): boolean => bytes.length >= 8 && [0x0008, 0x0010].includes(bytes.readUInt16LE(0));
 
-const str = (value: unknown): string | null => {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'object' && v !== null && 'Alphabetic' in v) return str((v as { Alphabetic: unknown }).Alphabetic);
-  if (typeof v !== 'string') return null;
-  const t = v.replace(/\0+$/, '').trim();
-  return t === '' ? null : t;
-};
+// Some tools write a bare data set (no preamble, no File Meta): a VR after the first tag tells
+// explicit from implicit VR little endian, as the structure walk does for bare image data sets.
+const asPart10 = (bytes: Buffer): Buffer =>
+  isPart10(bytes) ? bytes : wrapInPart10(bytes, isVrLetters(bytes[4], bytes[5]) ? TS_EXPLICIT_LE : TS_IMPLICIT_LE);
 
 /** Reads the attributes of one worklist item. Throws WorklistProviderError when the bytes are not DICOM. */
 export function readWorklistItem(bytes: Buffer): DicomWorklistItem {
-  let ds: Record<string, unknown>;
-  let charset: string | null;
   const notDicom = (cause?: unknown) =>
     new WorklistProviderError('bad-file', 'The file is not a readable DICOM worklist item.', { cause });
   if (!isPart10(bytes) && !looksLikeDataSet(bytes)) throw notDicom();
+  let ds;
   try {
-    const part10 = isPart10(bytes) ? bytes : withMetaHeader(bytes);
-    charset = declaredCharacterSet(part10);
-    const buffer = part10.buffer.slice(part10.byteOffset, part10.byteOffset + part10.byteLength) as ArrayBuffer;
-    const file = dcmjs.data.DicomMessage.readFile(buffer);
-    ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(file.dict);
+    ds = readDicomValues(walkDicom(asPart10(bytes)), { lenient: false });
   } catch (error) {
     throw notDicom(error);
   }
-  // Top-level text is already decoded by dcmjs when a set is declared; sequence text never is.
-  const textOf = (value: unknown) => (charset !== null ? str(value) : redecode(str(value), null));
-  const stepText = (value: unknown) => redecode(str(value), charset);
-  const sequence = ds.ScheduledProcedureStepSequence;
-  const first = (Array.isArray(sequence) ? sequence[0] : sequence) as Record<string, unknown> | undefined;
+  const step = ds.items('00400100')[0];
   return {
-    specificCharacterSet: charset,
-    patientId: textOf(ds.PatientID),
-    patientName: textOf(ds.PatientName),
-    patientBirthDate: str(ds.PatientBirthDate),
-    patientSex: str(ds.PatientSex),
-    accessionNumber: textOf(ds.AccessionNumber),
-    requestedProcedureId: textOf(ds.RequestedProcedureID),
-    studyInstanceUid: str(ds.StudyInstanceUID),
-    step: first
+    specificCharacterSet: ds.characterSet,
+    patientId: ds.text('00100020'),
+    patientName: ds.text('00100010'),
+    patientBirthDate: ds.text('00100030'),
+    patientSex: ds.text('00100040'),
+    accessionNumber: ds.text('00080050'),
+    requestedProcedureId: ds.text('00401001'),
+    studyInstanceUid: ds.text('0020000D'),
+    step: step
       ? {
-          startDate: str(first.ScheduledProcedureStepStartDate),
-          startTime: str(first.ScheduledProcedureStepStartTime),
-          stepId: stepText(first.ScheduledProcedureStepID),
-          stationAeTitle: str(first.ScheduledStationAETitle),
-          modality: str(first.Modality),
-          location: stepText(first.ScheduledProcedureStepLocation),
+          startDate: step.text('00400002'),
+          startTime: step.text('00400003'),
+          stepId: step.text('00400009'),
+          stationAeTitle: step.text('00400001'),
+          modality: step.text('00080060'),
+          location: step.text('00400011'),
         }
       : null,
   };
@@ -113,14 +79,9 @@ export function readWorklistItem(bytes: Buffer): DicomWorklistItem {
 
 /**
  * DICOM "Family^Given^Middle^Prefix^Suffix" as "Family, Given Middle": family name first, as
- * clinic lists sort; prefix and suffix (titles such as "Mme") are dropped. Only the first
- * (alphabetic) component group is used.
+ * clinic lists sort; prefix and suffix (titles such as "Mme") are dropped.
  */
-export function formatPersonName(pn: string): string {
-  const [family = '', given = '', middle = ''] = (pn.split('=')[0] ?? '').split('^').map((p) => p.trim());
-  const givenPart = [given, middle].filter(Boolean).join(' ');
-  return family && givenPart ? `${family}, ${givenPart}` : family || givenPart;
-}
+export const formatPersonName = (pn: string): string => readablePersonName(pn, { titles: false });
 
 export interface DicomWorklistOptions {
   /** Stored on the entry; default "dicom-worklist". */
