@@ -2,7 +2,6 @@
 // EHR exports on Windows arrive as UTF-8 (with or without BOM), UTF-16 (Excel "Unicode text")
 // or Windows-1252; a wrong guess turns "Müller" into "MÃ¼ller", so the order of checks matters.
 import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
@@ -28,19 +27,22 @@ const utf16WithoutBom = (bytes: Buffer): 'utf-16le' | 'utf-16be' | null => {
   return null;
 };
 
+// WHATWG decoders (built into Node and Electron); Windows-1252 maps every byte to a character.
+const decode = (bytes: Buffer, encoding: TextEncodingName): string => new TextDecoder(encoding).decode(bytes);
+
 /** BOM first, then a UTF-16 zero-byte pattern, then strict UTF-8, else Windows-1252 (a superset of Latin-1's printable characters). */
 export function decodeText(bytes: Buffer): DecodedText {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf-8', bom: true };
   }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-    return { text: iconv.decode(bytes.subarray(2), 'utf-16le'), encoding: 'utf-16le', bom: true };
+    return { text: decode(bytes.subarray(2), 'utf-16le'), encoding: 'utf-16le', bom: true };
   }
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    return { text: iconv.decode(bytes.subarray(2), 'utf-16be'), encoding: 'utf-16be', bom: true };
+    return { text: decode(bytes.subarray(2), 'utf-16be'), encoding: 'utf-16be', bom: true };
   }
   const utf16 = utf16WithoutBom(bytes);
-  if (utf16) return { text: iconv.decode(bytes, utf16), encoding: utf16, bom: false };
+  if (utf16) return { text: decode(bytes, utf16), encoding: utf16, bom: false };
   if (isUtf8(bytes)) return { text: bytes.toString('utf8'), encoding: 'utf-8', bom: false };
-  return { text: iconv.decode(bytes, 'windows-1252'), encoding: 'windows-1252', bom: false };
+  return { text: decode(bytes, 'windows-1252'), encoding: 'windows-1252', bom: false };
 }
