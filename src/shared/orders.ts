@@ -3,6 +3,7 @@
 // for the walk-in form and the core uses it to check provider rows, so both say the same thing.
 // Messages are plain language and never repeat the value (it may be patient data).
 import { z } from 'zod';
+import { isRealDate, localDateString, toUtcIso } from './dates.ts';
 
 /** scheduled: waiting; capturing: the operator is photographing; complete: ready to send; sent: delivered. */
 export const orderStatuses = ['scheduled', 'capturing', 'complete', 'sent'] as const;
@@ -18,38 +19,10 @@ export type Sex = (typeof sexes)[number];
 /** The one way patient ids are compared everywhere: trimmed, upper case, no white space. */
 export const normalisePatientId = (id: string): string => id.replace(/\s+/g, '').toUpperCase();
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-/** True when y-m-d names a real calendar day (no 30 February). */
-export const isRealDate = (y: number, m: number, d: number): boolean => {
-  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return false;
-  if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
-  const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d <= daysInMonth;
-};
-
-/** Today's date on this machine's clock, as YYYY-MM-DD (birth dates are calendar days, not instants). */
-export const localDateString = (now: Date): string =>
-  `${now.getFullYear()}-${pad2(now.getMonth() + 1)}-${pad2(now.getDate())}`;
+// Dates live in dates.ts; these are re-exported because orders are where most callers meet them.
+export { isRealDate, localDateString, toUtcIso } from './dates.ts';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// Date and time with an explicit offset; seconds optional because HTML date-time inputs omit them.
-const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
-
-/**
- * An ISO-8601 date-time with an offset ("Z" or "+01:00"), converted to UTC ISO
- * ("2025-03-01T08:30:00.000Z"); null when it is not one or names an impossible date or time.
- */
-export const toUtcIso = (value: string): string | null => {
-  const m = ISO_DATETIME.exec(value.trim());
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s = '00', offset] = m as unknown as string[];
-  if (!isRealDate(Number(y), Number(mo), Number(d))) return null;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
-  const withColon = offset === 'Z' ? value.trim() : value.trim().replace(/([+-]\d{2}):?(\d{2})$/, '$1:$2');
-  const ms = Date.parse(withColon);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-};
 
 const messages = {
   patientIdMissing: 'Patient ID is required.',

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dicomDateToIso,
-  formatOffset,
-  parseDicomDateTime,
-  parseDicomTime,
-  parseExifDateTime,
-  parseOffset,
-  toTakenTime,
-} from '../../src/main/core/metadata/time.ts';
+import { dicomDateToIso, parseDicomDateTime, parseDicomTime, parseExifDateTime, toTakenTime } from '../../src/main/core/metadata/time.ts';
+import { formatOffset, parseOffset } from '../../src/shared/dates.ts';
 
 describe('time normalisation', () => {
   it('parses offsets in EXIF and DICOM spellings', () => {

@@ -1,5 +1,7 @@
 // Plain-language words for the worklist screens: states, rules, audit entries, days and ages.
 import type { AuditEntry, OrderSummary } from '../../shared/contract/index.ts';
+import { formatOffset, localDateString, pad2 } from '../../shared/dates.ts';
+import { formatClock } from './format.ts';
 
 export const STATUS_TEXT: Record<OrderSummary['status'], string> = {
   scheduled: 'Waiting',
@@ -33,8 +35,7 @@ export const BEST_RULE_TEXT = {
   'last-taken': 'automatic: last photo taken',
 } as const;
 
-const pad = (n: number) => String(n).padStart(2, '0');
-export const localDay = (d = new Date()): string => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+export const localDay = (d = new Date()): string => localDateString(d);
 
 export function shiftDay(day: string, by: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
@@ -53,10 +54,9 @@ export function dayTitle(day: string): string {
 }
 
 const hm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const hms = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const dt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 export const timeHm = (iso: string | null): string => (iso ? hm.format(new Date(iso)) : '—');
-export const timeHms = (iso: string | null): string => (iso ? hms.format(new Date(iso)) : '—');
+export const timeHms = formatClock;
 export const dateTime = (iso: string | null): string => (iso ? dt.format(new Date(iso)) : '—');
 
 export function age(birthDate: string | null): string {
@@ -73,16 +73,14 @@ export const SEX_TEXT: Record<string, string> = { M: 'Male', F: 'Female', O: 'Ot
 /** "2025-03-01T09:30" in local time, for a datetime-local input. */
 export function toLocalInput(iso: string): string {
   const d = new Date(iso);
-  return `${localDay(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${localDay(d)}T${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
 }
 
 /** A datetime-local value ("2025-03-01T09:30", local) as ISO with this computer's offset. */
 export function fromLocalInput(value: string): string {
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  return `${value.length === 16 ? value : value.slice(0, 16)}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return `${value.length === 16 ? value : value.slice(0, 16)}${formatOffset(-d.getTimezoneOffset())}`;
 }
 
 type Obj = Record<string, unknown> | null;

@@ -6,7 +6,8 @@ import { readablePersonName } from '../dicom/text.ts';
 import { DicomStructureError, walkDicom, type DicomLayout } from './dicom-structure.ts';
 import { readDicomValues, type DicomValues } from './dicom-values.ts';
 import { UnreadableFileError } from './errors.ts';
-import { dicomDateToIso, parseDicomDate, parseDicomDateTime, parseDicomTime, parseOffset, toTakenTime, type TakenTime } from './time.ts';
+import { parseOffset } from '../../../shared/dates.ts';
+import { dicomDateToIso, parseDicomDate, parseDicomDateTime, parseDicomTime, toTakenTime, type TakenTime } from './time.ts';
 
 /** What the preview needs to know about the pixels. */
 export interface DicomPixelInfo {

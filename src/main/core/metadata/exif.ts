@@ -4,7 +4,8 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import type { ImageFacts } from '../../../shared/domain.ts';
 import { lateralityFromText } from './laterality.ts';
-import { isoTrailingOffset, parseExifDateTime, parseOffset, toTakenTime, type LocalDateTime, type TakenTime } from './time.ts';
+import { parseOffset } from '../../../shared/dates.ts';
+import { isoTrailingOffset, parseExifDateTime, toTakenTime, type LocalDateTime, type TakenTime } from './time.ts';
 
 type Tags = Record<string, unknown>;
 

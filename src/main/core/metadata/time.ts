@@ -1,6 +1,8 @@
 // Camera clock values -> UTC ISO-8601 plus the camera's own offset. A time without an offset is
 // taken as local time of this machine (the station sits beside the camera), and its offset is
-// left unknown rather than guessed.
+// left unknown rather than guessed. The calendar arithmetic and DICOM DA/TM grammar are the
+// station's one date module's (src/shared/dates.ts); this file knows cameras.
+import { formatOffset, fractionToMs, isRealDate, localToUtcIso, parseDicomDa, parseDicomTm, parseOffset, ymdToString } from '../../../shared/dates.ts';
 
 export interface LocalDateTime {
   year: number;
@@ -17,30 +19,10 @@ export interface TakenTime {
   takenOffset: string | null;
 }
 
-/** "+02:00", "+0200", "-05", "Z" -> minutes east of UTC; null when not an offset. */
-export function parseOffset(text: string | null | undefined): number | null {
-  if (!text) return null;
-  const t = text.trim();
-  if (t === 'Z') return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(t);
-  if (!m) return null;
-  const hours = Number(m[2]);
-  const minutes = Number(m[3] ?? '0');
-  if (hours > 14 || minutes > 59) return null;
-  return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
-}
-
-export function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
 export function isValidLocal(t: LocalDateTime): boolean {
   if (t.year < 1900 || t.year > 2999) return false;
   if (t.hour > 23 || t.minute > 59 || t.second > 60 || t.millisecond > 999) return false;
-  const probe = new Date(Date.UTC(t.year, t.month - 1, t.day));
-  return probe.getUTCMonth() === t.month - 1 && probe.getUTCDate() === t.day;
+  return isRealDate(t.year, t.month, t.day);
 }
 
 /** UTC instant of a camera-local time; offsetMinutes null means "local time of this machine". */
@@ -48,17 +30,11 @@ export function toTakenTime(t: LocalDateTime, offsetMinutes: number | null): Tak
   if (!isValidLocal(t)) return null;
   const second = Math.min(t.second, 59); // a leap second is not worth an invalid date
   if (offsetMinutes === null) {
-    const local = new Date(t.year, t.month - 1, t.day, t.hour, t.minute, second, t.millisecond);
-    return Number.isNaN(local.getTime()) ? null : { takenAt: local.toISOString(), takenOffset: null };
+    const takenAt = localToUtcIso({ y: t.year, m: t.month, d: t.day }, { h: t.hour, mi: t.minute, s: second }, t.millisecond);
+    return { takenAt, takenOffset: null };
   }
   const utc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, second, t.millisecond) - offsetMinutes * 60_000;
   return { takenAt: new Date(utc).toISOString(), takenOffset: formatOffset(offsetMinutes) };
-}
-
-/** Fractional seconds as digits ("25", "392000") -> milliseconds. */
-export function fractionToMs(digits: string | null | undefined): number {
-  if (!digits || !/^\d+$/.test(digits)) return 0;
-  return Math.min(999, Math.round(Number(`0.${digits}`) * 1000));
 }
 
 /** EXIF "YYYY:MM:DD HH:MM:SS" (also with '-' or 'T', as XMP writes it). */
@@ -84,29 +60,24 @@ export function isoTrailingOffset(text: string): number | null {
   return m ? parseOffset(m[1]) : null;
 }
 
-/** DICOM DA "YYYYMMDD" (old ACR-NEMA files write "YYYY.MM.DD") -> parts. */
+/** DICOM DA "YYYYMMDD" (old ACR-NEMA files write "YYYY.MM.DD") -> parts, for a year a camera can mean. */
 export function parseDicomDate(text: string | null | undefined): { year: number; month: number; day: number } | null {
-  if (!text) return null;
-  const m = /^(\d{4})\.?(\d{2})\.?(\d{2})$/.exec(text.trim());
-  if (!m) return null;
-  const d = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+  const da = parseDicomDa(text);
+  if (!da) return null;
+  const d = { year: da.y, month: da.m, day: da.d };
   return isValidLocal({ ...d, hour: 0, minute: 0, second: 0, millisecond: 0 }) ? d : null;
 }
 
 /** DICOM DA -> "YYYY-MM-DD", or null. */
 export function dicomDateToIso(text: string | null | undefined): string | null {
   const d = parseDicomDate(text);
-  if (!d) return null;
-  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  return d ? ymdToString({ y: d.year, m: d.month, d: d.day }) : null;
 }
 
 /** DICOM TM "HHMMSS.FFFFFF" (or "HH:MM:SS.frac"); hours are required, the rest may be left off. */
 export function parseDicomTime(text: string | null | undefined): Pick<LocalDateTime, 'hour' | 'minute' | 'second' | 'millisecond'> | null {
-  if (!text) return null;
-  const m = /^(\d{2})(?::?(\d{2})(?::?(\d{2})(?:\.(\d{1,6}))?)?)?$/.exec(text.trim());
-  if (!m) return null;
-  const t = { hour: Number(m[1]), minute: Number(m[2] ?? '0'), second: Number(m[3] ?? '0'), millisecond: fractionToMs(m[4]) };
-  return t.hour <= 23 && t.minute <= 59 && t.second <= 60 ? t : null;
+  const t = parseDicomTm(text);
+  return t ? { hour: t.h, minute: t.mi, second: t.s, millisecond: t.ms } : null;
 }
 
 /** DICOM DT "YYYYMMDDHHMMSS.FFFFFF&ZZXX": needs at least the hour; may carry its own offset. */

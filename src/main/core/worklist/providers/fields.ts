@@ -1,16 +1,10 @@
 // Reading the field values worklist sources actually send (dates in several spellings, sex as a
 // word or a letter) into the one form orders use. Pure functions; null means "not readable".
-import { isRealDate, toUtcIso, type Sex } from '../../../../shared/orders.ts';
+import { isRealDate, localToUtcIso, parseDicomDa, parseDicomTm, toUtcIso, type Hms, type Ymd } from '../../../../shared/dates.ts';
+import type { Sex } from '../../../../shared/orders.ts';
 
-export interface Ymd {
-  y: number;
-  m: number;
-  d: number;
-}
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-export const ymdToString = ({ y, m, d }: Ymd): string => `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
+// The date arithmetic is src/shared/dates.ts's; csv.ts and http-json.ts meet it here.
+export { localToUtcIso, ymdToString, type Hms, type Ymd } from '../../../../shared/dates.ts';
 
 const real = (y: number, m: number, d: number): Ymd | null => (isRealDate(y, m, d) ? { y, m, d } : null);
 
@@ -23,8 +17,7 @@ export const parseDate = (value: string): Ymd | null => {
   const v = value.trim();
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v);
   if (m) return real(Number(m[1]), Number(m[2]), Number(m[3]));
-  m = /^(\d{4})(\d{2})(\d{2})$/.exec(v);
-  if (m) return real(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (/^\d{8}$/.test(v)) return parseDicomDa(v);
   m = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(v);
   if (m) return real(Number(m[3]), Number(m[2]), Number(m[1]));
   return null;
@@ -48,27 +41,13 @@ export const slashDateOrder = (values: Iterable<string>): 'day-first' | 'month-f
   return dayFirst ? 'day-first' : 'unknown';
 };
 
-export interface Hms {
-  h: number;
-  mi: number;
-  s: number;
-}
-
 /** A time of day: HH:MM, HH:MM:SS, or DICOM TM (HHMM, HHMMSS, HHMMSS.FFFFFF). */
 export const parseTime = (value: string): Hms | null => {
   const v = value.trim();
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(v) ?? /^(\d{2})(\d{2})?(\d{2})?(?:\.\d+)?$/.exec(v);
-  if (!m) return null;
-  const [h, mi, s] = [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
-  return h <= 23 && mi <= 59 && s <= 59 ? { h, mi, s } : null;
+  const m = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(v);
+  const t = m ? { h: Number(m[1]), mi: Number(m[2]), s: Number(m[3] ?? 0) } : parseDicomTm(v);
+  return t && t.h <= 23 && t.mi <= 59 && t.s <= 59 ? { h: t.h, mi: t.mi, s: t.s } : null;
 };
-
-/**
- * A wall-clock date and time with no zone (CSV exports, DICOM DA/TM) as UTC ISO. It is read as
- * this station's local time: the worklist is for the clinic the station stands in.
- */
-export const localToUtcIso = (date: Ymd, time: Hms = { h: 0, mi: 0, s: 0 }): string =>
-  new Date(date.y, date.m - 1, date.d, time.h, time.mi, time.s).toISOString();
 
 /**
  * A scheduled date-time in one field: ISO with an offset (kept exact), or a date and a time
