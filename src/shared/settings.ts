@@ -15,6 +15,13 @@ export const stationSettingsSchema = z.object({
   fileNameRules: z.array(fileNameRuleSchema).max(20).default([]),
   incompleteTimeoutSeconds: z.number().int().min(2).max(600).default(15),
   maxFileMegabytes: z.number().int().min(1).max(4096).default(512),
+  /** Free space on the data folder's disk below this gives a warning (0: no warning). README.md ("Disk space"). */
+  lowDiskSpaceMegabytes: z
+    .number()
+    .int('Give the low disk space warning in whole megabytes.')
+    .min(0, 'The low disk space warning cannot be negative (0 turns it off).')
+    .max(1_048_576, 'The low disk space warning can be at most 1048576 MB (1 TB).')
+    .default(2048),
   /** The levels behind the quality hints; README.md ("Quality hints") explains each default. */
   qualityThresholds: qualityThresholdsSchema.default({ ...defaultQualityThresholds }),
 });

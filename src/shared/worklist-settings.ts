@@ -1,8 +1,9 @@
 // Worklist settings: where the day's orders come from (an HTTP JSON endpoint, a folder of CSV and
 // .wl files), and the lists the operator picks reasons from. Pure TypeScript + zod, so the
-// renderer's form checks exactly what the core checks. The bearer token is a secret: the core
-// never sends it back to the UI (only whether one is set).
+// renderer's form checks exactly what the core checks. The bearer token is a secret: it is kept
+// in the host's SecretStore (never in station.db) and the UI only ever gets a hint ("…a1b2").
 import { z } from 'zod';
+import { redactSecret } from './sync.ts';
 
 export const defaultUngradableReasons = [
   'Small pupil',
@@ -40,7 +41,7 @@ export function worklistUrlProblem(url: string): string | null {
 const httpFields = {
   enabled: z.boolean(),
   url: z.string().trim().max(2000, 'The address can be at most 2000 characters.'),
-  /** Sent as "Authorization: Bearer <token>". Secret. */
+  /** Sent as "Authorization: Bearer <token>". Secret: kept in the SecretStore, not with the other settings. */
   token: z.string().trim().max(4000, 'The token can be at most 4000 characters.'),
   timeoutSeconds: z.number().int().min(1, 'The timeout must be at least 1 second.').max(120, 'The timeout can be at most 120 seconds.'),
   pollSeconds: z.number().int().min(10, 'Ask the server at most every 10 seconds.').max(3600, 'Ask the server at least once an hour.'),
@@ -89,9 +90,9 @@ export const worklistSettingsSchema = z
 export type WorklistSettings = z.output<typeof worklistSettingsSchema>;
 export const defaultWorklistSettings = (): WorklistSettings => worklistSettingsSchema.parse({});
 
-/** What the UI sees: everything but the token, which is only said to be set or not. */
+/** What the UI sees: everything but the token, which is only said to be set, with a hint ("…a1b2"). */
 export const worklistSettingsViewSchema = z.object({
-  http: httpSchema.omit({ token: true }).extend({ tokenSet: z.boolean() }),
+  http: httpSchema.omit({ token: true }).extend({ tokenSet: z.boolean(), tokenHint: z.string() }),
   folder: folderSchema,
   ungradableReasons: z.array(z.string()),
   rejectReasons: z.array(z.string()),
@@ -100,11 +101,14 @@ export const worklistSettingsViewSchema = z.object({
 export type WorklistSettingsView = z.output<typeof worklistSettingsViewSchema>;
 
 /**
- * A change from the UI. `http.token`: absent keeps the stored token, "" removes it, anything else
- * replaces it.
+ * A change from the UI. `http.token`: absent or "" (the field left empty) keeps the stored token,
+ * null removes it, anything else replaces it (like the cloud secrets).
  */
 export const worklistSettingsPatchSchema = z.object({
-  http: z.object(httpFields).partial().optional(),
+  http: z
+    .object({ ...httpFields, token: httpFields.token.nullable() })
+    .partial()
+    .optional(),
   folder: z.object(folderFields).partial().optional(),
   ungradableReasons: z.array(z.string()).optional(),
   rejectReasons: z.array(z.string()).optional(),
@@ -114,5 +118,5 @@ export type WorklistSettingsPatch = z.input<typeof worklistSettingsPatchSchema>;
 
 export const toWorklistSettingsView = (s: WorklistSettings): WorklistSettingsView => {
   const { token, ...http } = s.http;
-  return { ...s, http: { ...http, tokenSet: token !== '' } };
+  return { ...s, http: { ...http, tokenSet: token !== '', tokenHint: redactSecret(token) } };
 };

@@ -17,7 +17,9 @@ import { IngestPipeline } from './ingest/pipeline.ts';
 import { MediaService } from './media.ts';
 import { SettingsService } from './settings-service.ts';
 import { SourceManager } from './sources/source-manager.ts';
-import { Spool } from './spool.ts';
+import { Spool, type SpoolWrite } from './spool.ts';
+import { ensurePrivateDir, modesApply, tightenTree } from './data-dir.ts';
+import { StorageGuard, type StatfsFn } from './storage/storage-guard.ts';
 import { imagesApi } from './api/images.ts';
 import { sourcesApi } from './api/sources.ts';
 import type { MediaUrls, StationApi } from './api/types.ts';
@@ -26,7 +28,7 @@ import { WorklistFeature } from './worklist/feature.ts';
 import { CamerasFeature } from './cameras/feature.ts';
 import { camerasApi } from './api/cameras.ts';
 import { createSyncFeature, type SyncFeature } from './sync/feature.ts';
-import type { SecretStore } from './sync/secrets.ts';
+import { memorySecretStore, type SecretStore } from './sync/secrets.ts';
 import type { SyncTiming } from './sync/engine.ts';
 import { syncApi } from './api/sync.ts';
 
@@ -52,10 +54,15 @@ export interface StationConfig {
   watchVolumes?: boolean;
   /** How often the volume monitor looks (ms, default 1000). */
   volumePollMs?: number;
-  /** Where the cloud secrets are kept (injected by the host: safeStorage, a 0600 file, env). Memory only if absent. */
+  /** Where the secrets are kept (cloud, worklist token; injected by the host: safeStorage, a 0600 file, env). Memory only if absent. */
   secrets?: SecretStore;
   /** Cloud sync timing (backoff, reachability checks, timeouts); tests shorten them. */
   syncTiming?: Partial<SyncTiming>;
+  /**
+   * The data folder's disk: how often free space is read (ms, default 5000). `statfs` and
+   * `spoolWrite` are test seams that stand in for the disk (a full disk without root).
+   */
+  storage?: { checkMs?: number; statfs?: StatfsFn; spoolWrite?: SpoolWrite };
 }
 
 export interface Notice {
@@ -82,16 +89,23 @@ export class Station {
   readonly sync: SyncFeature;
   readonly api: StationApi;
   readonly notices: Notice[] = [];
+  /** Notices that replace their predecessor (the one storage notice: full, then space again). */
+  private readonly keyedNotices = new Map<string, Notice>();
+  readonly storage: StorageGuard;
+  private readonly dataDirWasLoose: boolean;
   private readonly quality: QualityAssessorHandle | null;
   readonly startedAt = nowIso();
   private closed = false;
 
   private constructor(config: StationConfig) {
     this.config = config;
-    mkdirSync(config.dataDir, { recursive: true });
+    // Private data folder (0700): patient photos, the database and secrets live here (data-dir.ts).
+    this.dataDirWasLoose = ensurePrivateDir(config.dataDir);
     this.log = config.logger ?? createLogger(config.dataDir);
     const { db, recovered } = openDatabase(path.join(config.dataDir, 'station.db'));
     this.db = db;
+    // Cloud secrets and the worklist server's token; memory only when the host gives no store.
+    const secrets = config.secrets ?? memorySecretStore();
     if (recovered) {
       this.notice(
         'error',
@@ -99,7 +113,7 @@ export class Station {
       );
       this.log.error({ movedTo: recovered.movedTo, reason: recovered.reason }, 'database moved aside');
     }
-    this.spool = new Spool(path.join(config.dataDir, 'spool'));
+    this.spool = new Spool(path.join(config.dataDir, 'spool'), { write: config.storage?.spoolWrite });
     this.images = new ImagesRepo(db);
     this.sourcesRepo = new SourcesRepo(db);
     this.settings = new SettingsService(new SettingsRepo(db));
@@ -107,7 +121,18 @@ export class Station {
       config.quality === false
         ? null
         : createQualityAssessor({ workerFile: config.qualityWorkerFile, thresholds: () => this.settings.get().qualityThresholds });
+    this.storage = new StorageGuard({
+      dir: config.dataDir,
+      probeDir: this.spool.tmpDir,
+      log: this.log,
+      notice: (level, message) => this.notice(level, message, 'storage'),
+      lowBytes: () => this.settings.get().lowDiskSpaceMegabytes * 1024 * 1024,
+      reoffer: (sourceId, filePath) => this.sources.retouch(sourceId, filePath),
+      statfs: config.storage?.statfs,
+      intervalMs: config.storage?.checkMs,
+    });
     this.pipeline = new IngestPipeline({
+      storage: this.storage,
       images: this.images,
       spool: this.spool,
       events: this.events,
@@ -142,6 +167,7 @@ export class Station {
       urls: config.urls,
       siteId: () => this.settings.get().siteId,
       fileNameRules: () => this.settings.get().fileNameRules,
+      secrets,
     });
     this.cameras = new CamerasFeature({
       db,
@@ -164,7 +190,7 @@ export class Station {
       hooks: this.hooks,
       settingsRepo: new SettingsRepo(db),
       onImageStored: (hook) => this.pipeline.addStoreHook(hook),
-      ...(config.secrets && { secrets: config.secrets }),
+      secrets,
       ...(config.syncTiming && { timing: config.syncTiming }),
     });
     this.api = {
@@ -174,6 +200,7 @@ export class Station {
         dataDir: config.dataDir,
         startedAt: this.startedAt,
         notices: this.notices,
+        storage: this.storage.info(),
       }),
       ...imagesApi({ images: this.images, urls: config.urls, retry: (id) => this.retry(id), orderLabel: (id) => this.worklist.exams.orderLabel(id) }),
       ...sourcesApi(this.sources, this.images),
@@ -191,14 +218,29 @@ export class Station {
     return station;
   }
 
-  notice(level: Notice['level'], message: string): void {
-    this.notices.push({ level, message, at: nowIso() });
+  /** `key`: a later notice with the same key replaces this one (a state that changes, e.g. the disk). */
+  notice(level: Notice['level'], message: string, key?: string): void {
+    const notice = { level, message, at: nowIso() };
+    if (key) {
+      const before = this.keyedNotices.get(key);
+      const i = before ? this.notices.indexOf(before) : -1;
+      if (i >= 0) this.notices.splice(i, 1);
+      this.keyedNotices.set(key, notice);
+    }
+    this.notices.push(notice);
     this.events.emit('notice', { level, message });
   }
 
   private async start(): Promise<void> {
     const cleared = await this.spool.clearTemp();
     if (cleared) this.log.warn({ cleared }, 'removed temp files left by an earlier crash');
+    // A data folder an older version left readable by others: the whole tree once; otherwise the top level.
+    const tightened = await tightenTree(this.config.dataDir, { deep: this.dataDirWasLoose });
+    if (!modesApply) this.log.info('data folder permissions: not changed on Windows (the user profile ACL applies)');
+    else if (this.dataDirWasLoose || tightened.dirs || tightened.files || tightened.failed) {
+      this.log.warn({ rootWasLoose: this.dataDirWasLoose, ...tightened }, 'data folder made private (0700 folders, 0600 files)');
+    }
+    this.storage.start();
     // The matching index must exist before the first image arrives.
     this.worklist.start();
     await this.sources.startAll();
@@ -230,6 +272,7 @@ export class Station {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.storage.stop();
     await this.sources.stopAll();
     await this.cameras.close();
     await this.pipeline.idle();

@@ -13,8 +13,8 @@ const usage = `Usage: npm run headless -- --data DIR [--watch DIR ...] [--port N
   --watch DIR    a camera export folder to watch (repeatable; also stored for next time)
   --port N       loopback port (default 4780; 0 picks a free one)
   --token TOKEN  access token (default: random each start; or set CAPTURE_STATION_TOKEN)
-  Cloud secrets are kept in DIR/secrets.json (mode 0600), or come from the environment:
-  CAPTURE_CONNECTION_STRING, CAPTURE_ORDER_TOKEN (these win over the file)
+  Secrets (cloud, worklist token) are kept in DIR/secrets.json (mode 0600), or come from the
+  environment: CAPTURE_CONNECTION_STRING, CAPTURE_ORDER_TOKEN, CAPTURE_WORKLIST_TOKEN (these win)
   --volumes-root DIR
                  a folder standing in for the removable-drive mount root: each subfolder that
                  appears in it is a plugged-in USB volume (camera). Default: the platform's own

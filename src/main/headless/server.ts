@@ -89,7 +89,13 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
     }
 
     if (url.pathname === '/api/health' && req.method === 'GET') {
-      return sendJson(res, 200, { ok: true, version: station.config.version, startedAt: station.startedAt, ingestPending: station.pipeline.pending });
+      return sendJson(res, 200, {
+        ok: true,
+        version: station.config.version,
+        startedAt: station.startedAt,
+        ingestPending: station.pipeline.pending,
+        storage: station.storage.info(),
+      });
     }
     if (url.pathname.startsWith('/api/call/')) {
       if (req.method !== 'POST') return sendError(res, 405, 'bad-input', 'Use POST for /api/call/<method>.');

@@ -1,5 +1,6 @@
 // The worklist contract methods (src/shared/contract/worklist.ts), implemented over the worklist
 // feature's services. Inputs arrive already validated by dispatch.
+import { toWorklistSettingsView } from '../../../shared/worklist-settings.ts';
 import type { WorklistFeature } from '../worklist/feature.ts';
 import type { Handlers } from './types.ts';
 
@@ -41,11 +42,7 @@ export function worklistApi(f: WorklistFeature): WorklistHandlers {
       await f.sync.pollAll();
       return { items: f.sync.status() };
     },
-    'worklist.settings.get': () => {
-      const s = f.settings();
-      const { token, ...http } = s.http;
-      return { ...s, http: { ...http, tokenSet: token !== '' } };
-    },
+    'worklist.settings.get': () => toWorklistSettingsView(f.settings()),
     'worklist.settings.update': (patch) => f.updateSettings(patch),
 
     'orders.create': ({ order, allowDuplicate }) => exams.createOrder(order, allowDuplicate),

@@ -1,8 +1,10 @@
 // Opens the station's SQLite database: integrity check first (a corrupt file is moved aside, never
-// silently replaced), then WAL and migrations by user_version.
+// silently replaced), then WAL and migrations by user_version. The file is created 0600 before
+// SQLite opens it: SQLite gives its -wal and -shm files the mode of the database file.
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { existsSync, renameSync } from 'node:fs';
+import { ensurePrivateFile } from '../data-dir.ts';
 import { migrations as allMigrations, type Migration } from './migrations/index.ts';
 
 export interface OpenResult {
@@ -25,13 +27,27 @@ export function openDatabase(file: string, migrations: Migration[] = allMigratio
       recovered = { movedTo, reason: problem };
     }
   }
+  ensurePrivateFile(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // Deleted and overwritten content is zeroed, not left in free space (a removed secret, a
+  // deleted row's patient data).
+  db.pragma('secure_delete = ON');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db, migrations);
   return { db, recovered };
+}
+
+/**
+ * After sensitive text was removed: rebuilds the file from its live content only (VACUUM; no old
+ * fragments in free pages) and copies the WAL into it and truncates it, so the text lingers
+ * neither in station.db nor in station.db-wal.
+ */
+export function scrubFreedSpace(db: Db): void {
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /** Returns null when the file is a healthy SQLite database, else a short description of the damage. */

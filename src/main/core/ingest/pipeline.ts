@@ -1,5 +1,8 @@
 // The ingest pipeline for one complete file: hash, dedupe, metadata, one decode (thumbnail +
 // quality), spool, then one transaction for the row, and the event only after it commits.
+// When the data folder cannot be written (a full disk, SQLITE_FULL, a read-only folder), a file is
+// neither refused nor half-stored: its spool copy is removed unless a row references it, and it
+// waits in its camera folder until the storage gate offers it again.
 import path from 'node:path';
 import type { FileNameRule, ImageFacts } from '../../../shared/domain.ts';
 import type { ImagesRepo } from '../db/images-repo.ts';
@@ -10,10 +13,19 @@ import { readImage, UnreadableFileError } from '../metadata/index.ts';
 import { renderPreview, type QualityAssessor } from '../imaging/render.ts';
 import { md5Hex, sha256, type Spool } from '../spool.ts';
 import type { SettledFile } from '../sources/file-settler.ts';
+import { writeFailureKind, type WriteFailureKind } from '../storage/storage-state.ts';
 import { WorkQueue } from './work-queue.ts';
 
 /** Runs inside the transaction that stores a new image (e.g. matching it to an order). */
 export type StoreHook = (image: { id: string; facts: ImageFacts; fileName: string; sourceId: string | null }) => void;
+
+/** Whether the data folder can take files now (the station's StorageGuard). */
+export interface StorageGate {
+  accepting(): boolean;
+  /** The file waits where it is and is offered again when intake resumes. */
+  park(sourceId: string | null, filePath: string, size: number): void;
+  writeFailed(err: unknown, kind: WriteFailureKind): void;
+}
 
 export interface PipelineDeps {
   images: ImagesRepo;
@@ -23,6 +35,7 @@ export interface PipelineDeps {
   fileNameRules(): FileNameRule[];
   assessQuality: QualityAssessor | null;
   concurrency?: number;
+  storage?: StorageGate;
 }
 
 export class IngestPipeline {
@@ -62,15 +75,22 @@ export class IngestPipeline {
 
   /** A file the source could not take (never completed, unreadable, too large): a visible row. */
   refuse(sourcePath: string, sourceId: string | null, reason: string, sizeBytes: number | null): void {
-    const id = this.deps.images.recordError({
-      id: newId(),
-      sourceId,
-      sourcePath,
-      fileName: path.basename(sourcePath),
-      sizeBytes,
-      error: reason,
-      at: nowIso(),
-    });
+    let id: string;
+    try {
+      id = this.deps.images.recordError({
+        id: newId(),
+        sourceId,
+        sourcePath,
+        fileName: path.basename(sourcePath),
+        sizeBytes,
+        error: reason,
+        at: nowIso(),
+      });
+    } catch (err) {
+      // The refusal itself cannot be written: the file waits and is looked at again later.
+      if (this.waitForStorage(err, sourcePath, sourceId, sizeBytes ?? 0)) return;
+      throw err;
+    }
     this.deps.log.warn({ imageId: id, sourceId }, 'file refused');
     this.deps.events.emit('images.changed', { ids: [id] });
   }
@@ -85,6 +105,11 @@ export class IngestPipeline {
    * files still get their visible row. Returns the image id, or null when the file was refused.
    */
   async ingest(file: SettledFile, sourceId: string | null, opts: { fileNameRules?: FileNameRule[] } = {}): Promise<string | null> {
+    const storage = this.deps.storage;
+    if (storage && !storage.accepting()) {
+      storage.park(sourceId, file.path, file.size);
+      return null;
+    }
     try {
       const hash = sha256(file.bytes);
       // The same bytes arriving twice at once (a file reported again while it was being taken in,
@@ -104,6 +129,7 @@ export class IngestPipeline {
         this.inFlight.delete(hash);
       }
     } catch (err) {
+      if (this.waitForStorage(err, file.path, sourceId, file.size)) return null;
       const reason =
         err instanceof UnreadableFileError
           ? err.message
@@ -112,6 +138,17 @@ export class IngestPipeline {
       this.refuse(file.path, sourceId, reason, file.size);
       return null;
     }
+  }
+
+  /** A write failure of the data folder: the file waits (true). Anything else is the file's problem (false). */
+  private waitForStorage(err: unknown, filePath: string, sourceId: string | null, size: number): boolean {
+    const kind = writeFailureKind(err);
+    const storage = this.deps.storage;
+    if (!kind || !storage) return false;
+    this.deps.log.warn({ code: (err as { code?: string }).code, sourceId }, 'file waits: the data folder cannot be written');
+    storage.writeFailed(err, kind);
+    storage.park(sourceId, filePath, size);
+    return true;
   }
 
   /** Same bytes seen before (a copy, a re-export, a rescan): one image, one more sighting. */
@@ -148,29 +185,37 @@ export class IngestPipeline {
       }
     }
 
-    await Promise.all([spool.put(hash, file.bytes), thumbnail ? spool.put(hash, thumbnail, 'thumb') : null]);
-
     const id = newId();
-    images.transaction(() => {
-      images.insertReady({
-        id,
-        sha256: hash,
-        md5: md5Hex(file.bytes),
-        sourceId,
-        sourcePath: file.path,
-        fileName,
-        sizeBytes: file.size,
-        facts,
-        preview: thumbnail ? 'ok' : 'none',
-        previewNote,
-        quality,
-        ingestedAt: at,
-        completeAt: new Date(file.completeAt).toISOString(),
+    try {
+      // allSettled: both writes have ended before a failure is cleaned up below.
+      const puts = await Promise.allSettled([spool.put(hash, file.bytes), thumbnail ? spool.put(hash, thumbnail, 'thumb') : null]);
+      for (const p of puts) if (p.status === 'rejected') throw p.reason;
+      images.transaction(() => {
+        images.insertReady({
+          id,
+          sha256: hash,
+          md5: md5Hex(file.bytes),
+          sourceId,
+          sourcePath: file.path,
+          fileName,
+          sizeBytes: file.size,
+          facts,
+          preview: thumbnail ? 'ok' : 'none',
+          previewNote,
+          quality,
+          ingestedAt: at,
+          completeAt: new Date(file.completeAt).toISOString(),
+        });
+        images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId: id, at });
+        images.clearErrorForPath(file.path);
+        for (const hook of this.storeHooks) hook({ id, facts, fileName, sourceId });
       });
-      images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId: id, at });
-      images.clearErrorForPath(file.path);
-      for (const hook of this.storeHooks) hook({ id, facts, fileName, sourceId });
-    });
+    } catch (err) {
+      // Nothing half-stored: a spool copy that no row references goes (one write of the pair may
+      // have succeeded, or the row insert failed with SQLITE_FULL after both).
+      if (!images.bySha(hash)) await spool.remove(hash).catch(() => undefined);
+      throw err;
+    }
     log.info({ imageId: id, sha: hash.slice(0, 12), sourceId, format: facts.format, ms: Date.now() - file.completeAt }, 'image taken in');
     events.emit('images.changed', { ids: [id] });
     if (sourceId) for (const cb of this.onSourceFile) cb(sourceId);

@@ -1,14 +1,15 @@
-// Where the cloud secrets (the connection string and the order endpoint token) are kept. The
-// core only sees this interface; the host injects an implementation:
+// Where the station's secrets (the cloud connection string, the order endpoint token, the worklist
+// server's bearer token) are kept. The core only sees this interface; the host injects an implementation:
 // - Electron: encrypted with the operating system's key store (safeStorage), see
 //   src/main/electron/secrets.ts, through encryptedFileSecretStore() below;
 // - headless: a file only the user can read (mode 0600) in the data folder, and/or environment
-//   variables (CAPTURE_CONNECTION_STRING, CAPTURE_ORDER_TOKEN), which win over the file.
+//   variables (CAPTURE_CONNECTION_STRING, CAPTURE_ORDER_TOKEN, CAPTURE_WORKLIST_TOKEN), which win over the file.
 // Secrets never reach a log: nothing here logs, and errors name the file, never its content.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import path from 'node:path';
 
-export const SECRET_NAMES = ['connectionString', 'orderEndpointToken'] as const;
+/** One name per secret; `worklistHttpToken` is the HTTP worklist provider's bearer token. */
+export const SECRET_NAMES = ['connectionString', 'orderEndpointToken', 'worklistHttpToken'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 /** Where a secret's current value comes from. */
@@ -71,7 +72,7 @@ export function encryptedFileSecretStore(file: string, cipher: SecretCipher = pl
       try {
         raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       } catch {
-        throw new SecretFileError(`The station's secrets file (${path.basename(file)}) cannot be read; enter the cloud settings again.`);
+        throw new SecretFileError(`The station's secrets file (${path.basename(file)}) cannot be read; enter the cloud settings and the worklist token again.`);
       }
       for (const name of SECRET_NAMES) {
         const v = raw[name];
@@ -137,6 +138,7 @@ export function encryptedFileSecretStore(file: string, cipher: SecretCipher = pl
 export const SECRET_ENV: Record<SecretName, string> = {
   connectionString: 'CAPTURE_CONNECTION_STRING',
   orderEndpointToken: 'CAPTURE_ORDER_TOKEN',
+  worklistHttpToken: 'CAPTURE_WORKLIST_TOKEN',
 };
 
 /** Environment variables win over the store; a secret from the environment cannot be changed in the app. */

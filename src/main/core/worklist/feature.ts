@@ -26,6 +26,8 @@ import { IngestMatcher } from './ingest-match.ts';
 import { Operators } from './operators.ts';
 import { OrdersRepo } from './orders-repo.ts';
 import { WorklistSync } from './worklist-sync.ts';
+import type { SecretStore } from '../sync/secrets.ts';
+import { moveClearToken, nextToken, saveToken, storedForm, WORKLIST_TOKEN_SECRET } from './worklist-token.ts';
 
 const SETTINGS_KEY = 'worklist';
 
@@ -40,6 +42,8 @@ export interface WorklistFeatureDeps {
   /** From the station settings. */
   siteId(): string;
   fileNameRules(): readonly FileNameRule[];
+  /** Keeps the HTTP provider's token (worklist-token.ts); station.db never holds it. */
+  secrets: SecretStore;
 }
 
 export class WorklistFeature {
@@ -53,6 +57,7 @@ export class WorklistFeature {
 
   constructor(deps: WorklistFeatureDeps) {
     this.d = deps;
+    moveClearToken({ db: deps.db, settingsRepo: deps.settingsRepo, secrets: deps.secrets, log: deps.log, key: SETTINGS_KEY });
     this.repo = new OrdersRepo(deps.db);
     this.operators = new Operators(deps.db, deps.settingsRepo);
     this.matcher = new IngestMatcher(deps.db, this.repo, deps.fileNameRules, deps.log);
@@ -83,23 +88,26 @@ export class WorklistFeature {
   settings(): WorklistSettings {
     if (!this.cached) {
       const parsed = worklistSettingsSchema.safeParse(this.d.settingsRepo.get(SETTINGS_KEY) ?? {});
-      this.cached = parsed.success ? parsed.data : defaultWorklistSettings();
+      const s = parsed.success ? parsed.data : defaultWorklistSettings();
+      this.cached = { ...s, http: { ...s.http, token: this.d.secrets.get(WORKLIST_TOKEN_SECRET) ?? '' } };
     }
     return this.cached;
   }
 
   updateSettings(patch: WorklistSettingsPatch): WorklistSettingsView {
     const current = this.settings();
+    const token = nextToken(patch.http?.token, current.http.token);
     const next = worklistSettingsSchema.parse({
       ...current,
       ...patch,
-      http: { ...current.http, ...patch.http },
+      http: { ...current.http, ...patch.http, token },
       folder: { ...current.folder, ...patch.folder },
     });
     // Clinic IT may set this up before anyone has started a shift.
     const operator = this.operators.current()?.name ?? 'Settings (nobody signed in)';
+    saveToken(this.d.secrets, next.http.token, current.http.token);
     this.d.db.transaction(() => {
-      this.d.settingsRepo.set(SETTINGS_KEY, next);
+      this.d.settingsRepo.set(SETTINGS_KEY, storedForm(next));
       // The audit trail says what changed, never the token itself.
       const view = (s: WorklistSettings) => toWorklistSettingsView(s);
       this.d.db

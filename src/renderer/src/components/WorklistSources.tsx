@@ -117,7 +117,7 @@ export function WorklistSourcesDialog({ onClose }: { onClose: () => void }) {
           </label>
           <label className="wl-field">
             <span>Access token</span>
-            <input type="password" value={f.token} onChange={(e) => set('token', e.target.value)} placeholder={settings.http.tokenSet ? 'A token is saved. Type a new one to replace it.' : 'No token saved'} disabled={!f.httpEnabled} autoComplete="off" />
+            <input type="password" value={f.token} onChange={(e) => set('token', e.target.value)} placeholder={settings.http.tokenSet ? `A token is saved (${settings.http.tokenHint}). Leave empty to keep it, or type a new one.` : 'No token saved'} disabled={!f.httpEnabled} autoComplete="off" />
           </label>
           <div className="wl-form-grid">
             <label className="wl-field"><span>Give up after (seconds)</span><input type="number" min={1} max={120} value={f.timeout} onChange={(e) => set('timeout', e.target.value)} disabled={!f.httpEnabled} /></label>
