@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { parse as parsePlist } from 'plist';
 import { describe, expect, it } from 'vitest';
 import { macVolumeCandidates, parseDiskutilInfo, volumeFromDiskutil } from '../../src/main/core/sources/volumes/macos.ts';
-import { parsePlist } from '../../src/main/core/sources/volumes/plist.ts';
 
 const recorded = (name: string): string => readFileSync(new URL(`../fixtures/recorded/${name}`, import.meta.url), 'utf8');
 
-describe('parsePlist', () => {
+// The plist package reads what diskutil prints: these guard the parts the station relies on.
+describe('parsePlist (the plist package)', () => {
   it('reads dicts, arrays, strings, numbers, booleans, dates and data', () => {
     const v = parsePlist(`<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -40,7 +41,7 @@ describe('parsePlist', () => {
   });
 
   it('rejects text that is not a plist', () => {
-    expect(() => parsePlist('Could not find disk: /Volumes/Share')).toThrow();
+    expect(() => parseDiskutilInfo('Could not find disk: /Volumes/Share')).toThrow();
     expect(() => parsePlist('<plist><dict><key>a</key>')).toThrow();
     expect(() => parsePlist('<plist><dict><string>x</string></dict></plist>')).toThrow();
   });

@@ -1,11 +1,11 @@
 // macOS: every volume is mounted under /Volumes; the boot volume is there too, as a symlink to /.
-// `diskutil info -plist` says whether a volume is removable and gives its name and UUID.
+// `diskutil info -plist` says whether a volume is removable and gives its name and UUID (read with
+// the plist package).
 // The decisions are pure; createMacVolumeLister is the thin part that looks at the system.
 import { execFile } from 'node:child_process';
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parsePlist } from './plist.ts';
-import type { PlistValue } from './plist.ts';
+import { parse as parsePlist, type PlistValue } from 'plist';
 import type { Volume } from './volume.ts';
 
 /** The parts of `diskutil info -plist <mount>` that the station uses. */
@@ -23,6 +23,8 @@ const str = (v: PlistValue | undefined): string | null => (typeof v === 'string'
 
 /** Read diskutil's plist. Throws when the text is not a plist dictionary. */
 export function parseDiskutilInfo(xml: string): DiskutilInfo {
+  // diskutil prints a plain sentence when it has no answer; the XML parser would log it as a fatal error.
+  if (!/<plist[\s>]/.test(xml)) throw new Error('diskutil output is not a plist');
   const doc = parsePlist(xml);
   if (!doc || typeof doc !== 'object' || Array.isArray(doc) || doc instanceof Date || doc instanceof Uint8Array) {
     throw new Error('diskutil output is not a plist dictionary');
