@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { WINDOWS_VOLUME_COMMAND, parseWin32LogicalDisks } from '../../src/main/core/sources/volumes/windows.ts';
+import {
+  WINDOWS_VOLUME_COMMAND,
+  createWindowsVolumeLister,
+  driveRootSignature,
+  parseWin32LogicalDisks,
+  shouldAskPowerShell,
+} from '../../src/main/core/sources/volumes/windows.ts';
 
 const recorded = (name: string): string => readFileSync(new URL(`../fixtures/recorded/${name}`, import.meta.url), 'utf8');
 
@@ -43,5 +49,76 @@ describe('parseWin32LogicalDisks', () => {
     expect(WINDOWS_VOLUME_COMMAND).toContain("-Filter 'DriveType=2'");
     expect(WINDOWS_VOLUME_COMMAND).toContain('UTF8');
     expect(WINDOWS_VOLUME_COMMAND).not.toContain('"');
+  });
+});
+
+describe('when PowerShell is started', () => {
+  const look = (signature: string, at: number, settled = true) => ({ signature, at, settled });
+
+  it('asks first, on a change of drive roots, once more right after it, and then only when the answer is old', () => {
+    expect(shouldAskPowerShell(null, 'C:1', 0, 30_000)).toBe(true);
+    expect(shouldAskPowerShell(look('C:1', 0), 'C:1 E:7', 1_000, 30_000)).toBe(true); // a new letter
+    expect(shouldAskPowerShell(look('C:1 E:7', 0), 'C:1 E:9', 1_000, 30_000)).toBe(true); // another card in E:
+    expect(shouldAskPowerShell(look('C:1 E:7', 0, false), 'C:1 E:7', 1_000, 30_000)).toBe(true); // settling
+    expect(shouldAskPowerShell(look('C:1 E:7', 0), 'C:1 E:7', 1_000, 30_000)).toBe(false); // nothing changed
+    expect(shouldAskPowerShell(look('C:1 E:7', 0), 'C:1 E:7', 30_000, 30_000)).toBe(true);
+  });
+
+  it('the lister does not start PowerShell while the drive roots stay the same', async () => {
+    let signature = 'C:1';
+    let clock = 0;
+    let started = 0;
+    const lister = createWindowsVolumeLister({
+      signature: async () => signature,
+      now: () => clock,
+      refreshMs: 30_000,
+      list: async () => {
+        started++;
+        return signature.includes('E:') ? parseWin32LogicalDisks(recorded('windows-logicaldisk-single.json')) : [];
+      },
+    });
+    expect(await lister()).toEqual([]);
+    expect(await lister()).toEqual([]); // once more, to settle
+    for (clock = 1_000; clock <= 20_000; clock += 1_000) await lister();
+    expect(started).toBe(2);
+
+    signature = 'C:1 E:3271561643'; // a camera plugged in
+    expect((await lister()).map((v) => v.mountPath)).toEqual(['E:\\']);
+    await lister();
+    await lister();
+    expect(started).toBe(4);
+
+    clock = 60_000; // the answer is old: ask again, in case a label changed
+    await lister();
+    expect(started).toBe(5);
+  });
+
+  it('asks again on the next look when PowerShell failed', async () => {
+    let fail = true;
+    let started = 0;
+    const lister = createWindowsVolumeLister({
+      signature: async () => 'C:1',
+      now: () => 0,
+      list: async () => {
+        started++;
+        if (fail) throw new Error('PowerShell did not answer');
+        return [];
+      },
+    });
+    await expect(lister()).rejects.toThrow('PowerShell did not answer');
+    fail = false;
+    await lister();
+    expect(started).toBe(2);
+  });
+
+  it('writes the drive roots as letter and volume serial, C to Z', async () => {
+    const probed: string[] = [];
+    const signature = await driveRootSignature(async (root) => {
+      probed.push(root);
+      return root === 'C:\\' ? 1 : root === 'G:\\' ? 77 : null;
+    });
+    expect(signature).toBe('C:1 G:77');
+    expect(probed).toHaveLength(24);
+    expect(probed).not.toContain('A:\\');
   });
 });

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { listLinuxVolumes } from './linux.ts';
 import { createMacVolumeLister } from './macos.ts';
-import { listWindowsVolumes } from './windows.ts';
+import { createWindowsVolumeLister } from './windows.ts';
 import type { Volume } from './volume.ts';
 
 export type { Volume } from './volume.ts';
@@ -37,7 +37,7 @@ export async function listStandInVolumes(root: string): Promise<Volume[]> {
 }
 
 /**
- * A list function for the volume monitor. It may keep a cache between calls (macOS), so create
+ * A list function for the volume monitor. It may keep a cache between calls (macOS, Windows), so create
  * one per monitor. Throws for platforms without a removable-volume listing.
  */
 export function createVolumeLister(platform: NodeJS.Platform, opts: VolumeListOptions = {}): () => Promise<Volume[]> {
@@ -49,7 +49,7 @@ export function createVolumeLister(platform: NodeJS.Platform, opts: VolumeListOp
     case 'darwin':
       return createMacVolumeLister({ timeoutMs: opts.commandTimeoutMs });
     case 'win32':
-      return () => listWindowsVolumes({ timeoutMs: opts.commandTimeoutMs });
+      return createWindowsVolumeLister({ timeoutMs: opts.commandTimeoutMs });
     default:
       throw new Error(`removable volumes are not watched on ${platform}; use a stand-in root`);
   }

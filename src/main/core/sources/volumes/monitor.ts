@@ -1,6 +1,7 @@
 // Notices volumes appearing and disappearing by looking at the listing every second or so.
 // Polling, because it works the same on every platform and a second is fast enough for a person
-// plugging in a cable; the platform part stays a plain list function.
+// plugging in a cable; the platform part stays a plain list function, which keeps each look cheap
+// (on Windows PowerShell is started only when the drive roots change: see windows.ts).
 import { volumeKey } from './volume.ts';
 import type { Volume } from './volume.ts';
 

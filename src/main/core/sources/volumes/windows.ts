@@ -1,6 +1,8 @@
 // Windows: removable drive letters from Win32_LogicalDisk, asked through PowerShell.
-// parseWin32LogicalDisks is pure; listWindowsVolumes runs PowerShell and is only called on win32.
+// parseWin32LogicalDisks and shouldAskPowerShell are pure; listWindowsVolumes runs PowerShell and
+// createWindowsVolumeLister decides when to, and both are only called on win32.
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import type { Volume } from './volume.ts';
 
 /** Win32_LogicalDisk.DriveType for removable media (USB sticks, SD cards, cameras). */
@@ -88,4 +90,71 @@ export function listWindowsVolumes(opts: WindowsListOptions = {}): Promise<Volum
       },
     );
   });
+}
+
+/**
+ * What the drive roots look like now, cheaply: each present letter with its volume serial number
+ * (Node's stat().dev on Windows), so a new letter and a card swapped under the same letter both
+ * change it. A and B are left out: probing an empty floppy drive every second would make it seek.
+ */
+export async function driveRootSignature(probe: (root: string) => Promise<number | null> = rootDevice): Promise<string> {
+  const letters = Array.from({ length: 24 }, (_, i) => String.fromCharCode(0x43 + i)); // C..Z
+  const devices = await Promise.all(letters.map((l) => probe(`${l}:\\`)));
+  return letters.flatMap((l, i) => (devices[i] === null ? [] : [`${l}:${devices[i]}`])).join(' ');
+}
+
+async function rootDevice(root: string): Promise<number | null> {
+  try {
+    return (await stat(root)).dev;
+  } catch {
+    return null; // no such letter, or a card reader slot with no card
+  }
+}
+
+/** The last time PowerShell was asked. */
+export interface PowerShellLook {
+  signature: string;
+  at: number;
+  /** Asked twice in a row for this signature: a drive that was still mounting has been seen since. */
+  settled: boolean;
+}
+
+/**
+ * Whether to start PowerShell for this look: when the drive roots changed, once more right after
+ * a change (a new drive's file system may not have been ready the first time), and otherwise only
+ * every `refreshMs` (a renamed label, say). Nothing changed: the last answer stands.
+ */
+export function shouldAskPowerShell(last: PowerShellLook | null, signature: string, now: number, refreshMs: number): boolean {
+  if (last === null || last.signature !== signature || !last.settled) return true;
+  return now - last.at >= refreshMs;
+}
+
+export interface WindowsListerOptions extends WindowsListOptions {
+  /** Ask PowerShell at least this often even when the drive roots look the same; default 30 s. */
+  refreshMs?: number;
+  /** Tests: the drive-root signature and the PowerShell listing. */
+  signature?: () => Promise<string>;
+  list?: () => Promise<Volume[]>;
+  now?: () => number;
+}
+
+/**
+ * A list function for the volume monitor that looks at the drive roots every time (cheap) and
+ * starts PowerShell only when shouldAskPowerShell says so, answering from the last listing otherwise.
+ */
+export function createWindowsVolumeLister(opts: WindowsListerOptions = {}): () => Promise<Volume[]> {
+  const refreshMs = opts.refreshMs ?? 30_000;
+  const signatureNow = opts.signature ?? (() => driveRootSignature());
+  const list = opts.list ?? (() => listWindowsVolumes(opts));
+  const now = opts.now ?? Date.now;
+  let last: PowerShellLook | null = null;
+  let volumes: Volume[] = [];
+  return async () => {
+    const signature = await signatureNow();
+    const at = now();
+    if (!shouldAskPowerShell(last, signature, at, refreshMs)) return [...volumes];
+    volumes = await list(); // a failure leaves `last` as it was, so the next look asks again
+    last = { signature, at, settled: last?.signature === signature };
+    return [...volumes];
+  };
 }
