@@ -32,6 +32,7 @@ import { memorySecretStore, type SecretStore } from './sync/secrets.ts';
 import type { SyncTiming } from './sync/engine.ts';
 import { syncApi } from './api/sync.ts';
 
+import { orderLabel, worklistApi } from './api/worklist.ts';
 export interface StationConfig {
   dataDir: string;
   host: 'electron' | 'headless';
@@ -164,7 +165,6 @@ export class Station {
       hooks: this.hooks,
       pipeline: this.pipeline,
       log: this.log,
-      urls: config.urls,
       siteId: () => this.settings.get().siteId,
       fileNameRules: () => this.settings.get().fileNameRules,
       secrets,
@@ -202,12 +202,12 @@ export class Station {
         notices: this.notices,
         storage: this.storage.info(),
       }),
-      ...imagesApi({ images: this.images, urls: config.urls, retry: (id) => this.retry(id), orderLabel: (id) => this.worklist.exams.orderLabel(id) }),
+      ...imagesApi({ images: this.images, urls: config.urls, retry: (id) => this.retry(id), orderLabel: (id) => orderLabel(this.worklist, id) }),
       ...sourcesApi(this.sources, this.images),
       'settings.get': () => this.settings.get(),
       'settings.update': (patch) => this.settings.update(patch),
-      ...this.worklist.handlers(),
-      ...camerasApi(this.cameras, { urls: config.urls, orderLabel: (id) => this.worklist.exams.orderLabel(id) }),
+      ...worklistApi(this.worklist, { urls: config.urls, siteId: () => this.settings.get().siteId }),
+      ...camerasApi(this.cameras, { urls: config.urls, orderLabel: (id) => orderLabel(this.worklist, id) }),
       ...syncApi(this.sync),
     };
   }

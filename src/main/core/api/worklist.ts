@@ -2,7 +2,8 @@
 // feature's services. Inputs arrive already validated by dispatch.
 import { toWorklistSettingsView } from '../../../shared/worklist-settings.ts';
 import type { WorklistFeature } from '../worklist/feature.ts';
-import type { Handlers } from './types.ts';
+import { ExamViews } from './exam-views.ts';
+import type { Handlers, MediaUrls } from './types.ts';
 
 export type WorklistMethodName =
   | 'worklist.list'
@@ -33,10 +34,24 @@ export type WorklistHandlers = Handlers<WorklistMethodName>;
 
 const ok = { ok: true as const };
 
-export function worklistApi(f: WorklistFeature): WorklistHandlers {
+/** "Name · patient ID" of an order, for lists that show which exam a photo is on. */
+export function orderLabel(f: WorklistFeature, orderId: string): string | null {
+  const o = f.repo.byId(orderId);
+  return o ? `${o.patient_name} · ${o.patient_id}` : null;
+}
+
+export interface WorklistApiDeps {
+  urls: MediaUrls;
+  /** The station's site (settings.siteId); '' = one site, show everything. */
+  siteId(): string;
+}
+
+export function worklistApi(f: WorklistFeature, deps: WorklistApiDeps): WorklistHandlers {
   const { exams, operators } = f;
+  const views = new ExamViews({ repo: f.repo, urls: deps.urls, siteId: deps.siteId, burstGapSeconds: () => f.settings().burstGapSeconds });
+  const summaryOf = (id: string) => views.summaryOf(f.repo.byId(id)!);
   return {
-    'worklist.list': (input) => exams.worklist(input),
+    'worklist.list': (input) => views.worklist(input),
     'worklist.providers': () => ({ items: f.sync.status() }),
     'worklist.refresh': async () => {
       await f.sync.pollAll();
@@ -45,14 +60,20 @@ export function worklistApi(f: WorklistFeature): WorklistHandlers {
     'worklist.settings.get': () => toWorklistSettingsView(f.settings()),
     'worklist.settings.update': (patch) => f.updateSettings(patch),
 
-    'orders.create': ({ order, allowDuplicate }) => exams.createOrder(order, allowDuplicate),
-    'orders.update': ({ id, order }) => exams.updateOrder(id, order),
+    'orders.create': ({ order, allowDuplicate }) => {
+      const r = exams.createOrder(order, allowDuplicate);
+      return r.created ? { created: true as const, order: summaryOf(r.id) } : { created: false as const, duplicates: r.duplicates.map((o) => views.summaryOf(o)) };
+    },
+    'orders.update': ({ id, order }) => {
+      exams.updateOrder(id, order);
+      return summaryOf(id);
+    },
     'orders.setCapturingNow': ({ id, on }) => {
       exams.setCapturingNow(id, on);
       return ok;
     },
 
-    'exam.get': ({ orderId }) => exams.exam(orderId),
+    'exam.get': ({ orderId }) => views.exam(orderId),
     'exam.pickBest': ({ orderId, eye, imageId }) => {
       exams.pickBest(orderId, eye, imageId);
       return ok;
@@ -84,9 +105,9 @@ export function worklistApi(f: WorklistFeature): WorklistHandlers {
       return ok;
     },
 
-    'unassigned.list': ({ limit }) => exams.unassigned(limit),
+    'unassigned.list': ({ limit }) => views.unassigned(limit),
     'audit.list': ({ orderId }) => {
-      const items = exams.audit(orderId);
+      const items = views.audit(orderId);
       const labels: Record<string, string> = {};
       const ids = new Set<string>([orderId]);
       for (const e of items) {
@@ -95,7 +116,7 @@ export function worklistApi(f: WorklistFeature): WorklistHandlers {
         }
       }
       for (const id of ids) {
-        const label = exams.orderLabel(id);
+        const label = orderLabel(f, id);
         if (label) labels[id] = label;
       }
       return { items, labels };

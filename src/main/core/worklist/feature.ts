@@ -1,7 +1,6 @@
 // The worklist feature, as the Station composes it: orders, matching at ingest, the exam actions,
 // operators, the audit trail and the providers polled in the background.
 //   constructor: builds the services (and registers the ingest store hook)
-//   handlers():  the contract methods, spread into station.api
 //   start():     builds the matching index, starts polling
 //   stop():      stops polling (before the database closes)
 import type { Database } from 'better-sqlite3';
@@ -19,8 +18,6 @@ import type { EventBus } from '../events.ts';
 import type { Hooks } from '../hooks.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { Logger } from '../logger.ts';
-import type { MediaUrls } from '../api/types.ts';
-import { worklistApi, type WorklistHandlers } from '../api/worklist.ts';
 import { ExamService } from './exam-service.ts';
 import { IngestMatcher } from './ingest-match.ts';
 import { Operators } from './operators.ts';
@@ -38,7 +35,6 @@ export interface WorklistFeatureDeps {
   hooks: Hooks;
   pipeline: IngestPipeline;
   log: Logger;
-  urls: MediaUrls;
   /** From the station settings. */
   siteId(): string;
   fileNameRules(): readonly FileNameRule[];
@@ -69,10 +65,8 @@ export class WorklistFeature {
       events: deps.events,
       hooks: deps.hooks,
       log: deps.log,
-      urls: deps.urls,
       siteId: deps.siteId,
       ungradableReasons: () => this.settings().ungradableReasons,
-      burstGapSeconds: () => this.settings().burstGapSeconds,
     });
     this.sync = new WorklistSync({
       db: deps.db,
@@ -123,10 +117,6 @@ export class WorklistFeature {
 
   operatorsChanged(): void {
     this.d.events.emit('operators.changed', {});
-  }
-
-  handlers(): WorklistHandlers {
-    return worklistApi(this);
   }
 
   start(): void {
