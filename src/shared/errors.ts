@@ -3,13 +3,16 @@ export type ErrorCode = 'bad-input' | 'not-found' | 'conflict' | 'unavailable' |
 
 export class StationError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  /** For `internal` errors: the reference under which the details are in the station's log. */
+  readonly ref: string | undefined;
+  constructor(code: ErrorCode, message: string, ref?: string) {
     super(message);
     this.name = 'StationError';
     this.code = code;
+    this.ref = ref;
   }
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; ref?: string };
 }

@@ -2,6 +2,7 @@
 import { ipcMain, type BrowserWindow } from 'electron';
 import { dispatch } from '../core/api/dispatch.ts';
 import { StationError } from '../../shared/errors.ts';
+import { internalError, logUnexpected } from '../core/api/unexpected.ts';
 import type { Station } from '../core/station.ts';
 import { isTrustedSender } from './security.ts';
 
@@ -16,10 +17,11 @@ export function registerIpc(getStation: () => Station | null, getWindow: () => B
     const station = getStation();
     if (!station) return { ok: false, error: { code: 'unavailable', message: 'The station is still starting.' } };
     try {
-      return { ok: true, value: await dispatch(station.api, String(method), input) };
+      return { ok: true, value: await dispatch(station.api, String(method), input, station.log) };
     } catch (err) {
-      const e = err instanceof StationError ? err : new StationError('internal', 'Something went wrong inside the station.');
-      return { ok: false, error: { code: e.code, message: e.message } };
+      // dispatch logs its unexpected errors itself (once, with a reference); anything else is logged here.
+      const e = err instanceof StationError ? err : internalError(logUnexpected(station.log, err, { route: 'ipc' }));
+      return { ok: false, error: e.ref ? { code: e.code, message: e.message, ref: e.ref } : { code: e.code, message: e.message } };
     }
   });
   return () => ipcMain.removeHandler(CALL);

@@ -4,6 +4,8 @@ import { net, protocol } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Station } from '../core/station.ts';
+import { safeDecode } from '../core/api/safe-decode.ts';
+import { logUnexpected } from '../core/api/unexpected.ts';
 import { CSP } from './security.ts';
 
 export function registerSchemes(): void {
@@ -18,26 +20,51 @@ export const electronMediaUrls = {
   full: (id: string) => `station-media://full/${encodeURIComponent(id)}`,
 };
 
+const notFound = () => new Response('Not found', { status: 404 });
+const malformed = () => new Response('Malformed address', { status: 400 });
+
+/** A handler that never rejects: an unexpected error is logged once with a reference, answered 500. */
+function guarded(getStation: () => Station | null, route: string, handler: (request: Request) => Promise<Response>) {
+  return async (request: Request): Promise<Response> => {
+    try {
+      return await handler(request);
+    } catch (err) {
+      const ref = logUnexpected(getStation()?.log, err, { route });
+      return new Response(`Something went wrong inside the station (reference ${ref}).`, { status: 500 });
+    }
+  };
+}
+
 export function handleProtocols(rendererDir: string, getStation: () => Station | null): void {
   const root = path.resolve(rendererDir);
-  protocol.handle('app', async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== 'station') return new Response('Not found', { status: 404 });
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
-    const file = path.resolve(root, rel);
-    if (!file.startsWith(root + path.sep)) return new Response('Not found', { status: 404 });
-    const res = await net.fetch(pathToFileURL(file).toString());
-    const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', CSP);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(res.body, { status: res.status, headers });
-  });
-  protocol.handle('station-media', async (request) => {
-    const station = getStation();
-    const url = new URL(request.url);
-    const id = decodeURIComponent(url.pathname.replace(/^\//, ''));
-    const media = !station ? null : url.host === 'thumb' ? await station.media.thumbnail(id) : url.host === 'full' ? await station.media.full(id) : null;
-    if (!media) return new Response('Not found', { status: 404 });
-    return new Response(new Uint8Array(media.body), { headers: { 'Content-Type': media.contentType, 'Cache-Control': 'private, max-age=31536000, immutable' } });
-  });
+  protocol.handle(
+    'app',
+    guarded(getStation, 'app', async (request) => {
+      const url = URL.parse(request.url);
+      if (!url || url.host !== 'station') return notFound();
+      const decoded = url.pathname === '/' ? 'index.html' : safeDecode(url.pathname);
+      if (decoded === null) return malformed();
+      const rel = decoded.replace(/^\/+/, '');
+      const file = path.resolve(root, rel);
+      if (!file.startsWith(root + path.sep)) return notFound();
+      const res = await net.fetch(pathToFileURL(file).toString());
+      const headers = new Headers(res.headers);
+      headers.set('Content-Security-Policy', CSP);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      return new Response(res.body, { status: res.status, headers });
+    }),
+  );
+  protocol.handle(
+    'station-media',
+    guarded(getStation, 'station-media', async (request) => {
+      const station = getStation();
+      const url = URL.parse(request.url);
+      if (!station || !url) return notFound();
+      const id = safeDecode(url.pathname.replace(/^\//, ''));
+      if (id === null) return malformed();
+      const media = url.host === 'thumb' ? await station.media.thumbnail(id) : url.host === 'full' ? await station.media.full(id) : null;
+      if (!media) return notFound();
+      return new Response(new Uint8Array(media.body), { headers: { 'Content-Type': media.contentType, 'Cache-Control': 'private, max-age=31536000, immutable' } });
+    }),
+  );
 }

@@ -1,0 +1,12 @@
+// decodeURIComponent throws URIError on a malformed percent-escape (`%zz`, a cut UTF-8 sequence);
+// a host must answer such a request with 400, never let the throw reach its listener.
+
+/** The decoded text, or null when `s` holds a malformed percent-escape. */
+export function safeDecode(s: string): string | null {
+  if (!s.includes('%')) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
