@@ -237,6 +237,9 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
     server.once('error', reject);
     server.listen(opts.port, '127.0.0.1', () => resolve());
   });
+  // After listening, a server 'error' (accept failing with EMFILE when file handles run out) must
+  // not be thrown: it is logged and the server goes on accepting once handles are free again.
+  server.on('error', (err) => logUnexpected(station.log, err, { route: 'accept' }));
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : opts.port;
 
