@@ -19,6 +19,7 @@ import { syntheticFundusJpeg, withUniqueComment } from '../test/fixtures/fundus.
 import { tempDir } from '../test/fixtures/headless.ts';
 import { call, completeExam, openStation, seedPhoto, signIn } from '../test/fixtures/sync-world.ts';
 import { memorySecretStore } from '../src/main/core/sync/secrets.ts';
+import { queueSummary } from '../src/main/core/api/sync.ts';
 
 const { values } = parseArgs({
   options: {
@@ -99,7 +100,7 @@ async function stationRun(round: number): Promise<number> {
     for (;;) {
       const p = progress.get()!;
       if (p.done === count) break;
-      if (p.failed) throw new Error(`station upload failed: ${JSON.stringify(station.sync.engine.summary())}`);
+      if (p.failed) throw new Error(`station upload failed: ${JSON.stringify(queueSummary(station.sync))}`);
       await new Promise((r) => setTimeout(r, 5));
     }
     const seconds = (performance.now() - t0) / 1000;

@@ -383,72 +383,18 @@ export function toCloudSettingsView(settings: CloudSettings): CloudSettingsView 
 }
 
 // ---------------------------------------------------------------------------------------------
-// State for the UI
+// Failure words (the UI's sync types, QueueSummary, SyncJobView, SyncProblem and ProbeResult, are
+// declared once, as the zod schemas in contract/sync.ts)
 // ---------------------------------------------------------------------------------------------
 
+export const SYNC_ERROR_KINDS = ['retry', 'auth', 'fatal'] as const;
 /** How a failure is handled: try again later, pause the whole queue, or fail this one job. */
-export type SyncErrorKind = 'retry' | 'auth' | 'fatal';
+export type SyncErrorKind = (typeof SYNC_ERROR_KINDS)[number];
 
+export const IMAGE_SYNC_STATES = ['waiting', 'uploading', 'retry-wait', 'uploaded', 'failed'] as const;
+/** A photo's cloud state on its thumbnail (images.sync_state, mirroring its upload job); null when not queued. */
+export type ImageSyncState = (typeof IMAGE_SYNC_STATES)[number];
+
+export const SYNC_SERVICES = ['storage', 'orders'] as const;
 /** Which remote service a failure came from; an auth pause may apply to one of them only. */
-export type SyncService = 'storage' | 'orders';
-
-/**
- * The sync indicator's one word:
- * - not-configured: no valid cloud settings yet
- * - idle: configured, reachable, nothing waiting
- * - syncing: work in progress
- * - offline: the last attempt could not reach a service; retrying with backoff
- * - paused: stopped by the operator, or by an auth/settings problem until the settings change
- */
-export type SyncState = 'not-configured' | 'idle' | 'syncing' | 'offline' | 'paused';
-
-export type SyncPauseReason = 'operator' | 'auth';
-
-export interface SyncProblem {
-  kind: SyncErrorKind;
-  service: SyncService;
-  /** Plain language for the operator and IT; never contains a secret or patient data. */
-  message: string;
-  status: number | null;
-  code: string | null;
-  at: string; // ISO-8601 UTC
-}
-
-/** Per job (one image upload or one order submission). */
-export type SyncJobState = 'waiting' | 'running' | 'retry-wait' | 'paused' | 'done' | 'failed';
-
-export interface QueueSummary {
-  state: SyncState;
-  pausedReason: SyncPauseReason | null;
-  /** Why the queue is paused or offline, in plain words; null when all is well. */
-  message: string | null;
-  uploads: { waiting: number; running: number; failed: number; done: number; bytesWaiting: number };
-  orders: { waiting: number; running: number; failed: number; done: number };
-  /** Bytes per second over the last few seconds, for speed and time left. */
-  bytesPerSecond: number | null;
-  /** Seconds left at the current speed; null when unknown. */
-  secondsLeft: number | null;
-  nextAttemptAt: string | null;
-  lastSuccessAt: string | null;
-  lastError: SyncProblem | null;
-  /** Server time minus local time (ms) when it is large enough to matter, else null. */
-  clockSkewMs: number | null;
-}
-
-/** What "Test connection" reports. `kind` tells the UI which advice to show. */
-export type ProbeResult =
-  | { ok: true; message: string; clockSkewMs: number | null }
-  | {
-      ok: false;
-      kind:
-        | 'invalid-settings'
-        | 'unreachable'
-        | 'expired'
-        | 'not-yet-valid'
-        | 'no-permission'
-        | 'rejected'
-        | 'container-missing'
-        | 'error';
-      message: string;
-      clockSkewMs: number | null;
-    };
+export type SyncService = (typeof SYNC_SERVICES)[number];

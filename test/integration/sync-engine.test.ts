@@ -7,6 +7,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Station } from '../../src/main/core/station.ts';
+import { queueSummary, syncJobs } from '../../src/main/core/api/sync.ts';
 import { decodeMetadataValue } from '../../src/main/core/sync/blob-metadata.ts';
 import { startFlakyProxy } from '../fixtures/flaky-proxy.ts';
 import { call, completeExam, CONTAINER, openStation, seedExam, seedPhoto, signIn, startSyncWorld, until, type SyncWorld } from '../fixtures/sync-world.ts';
@@ -39,7 +40,7 @@ async function configure(s: Station, patch: Parameters<SyncWorld['cloud']>[0] = 
 const orderStatus = (s: Station, orderId: string): string =>
   (s.db.prepare('SELECT status FROM orders WHERE id = ?').get(orderId) as { status: string }).status;
 
-const describeQueue = (s: Station) => () => ({ summary: s.sync.engine.summary(), jobs: s.sync.engine.jobs(50) });
+const describeQueue = (s: Station) => () => ({ summary: queueSummary(s.sync), jobs: syncJobs(s.sync, 50) });
 
 const receivedFor = (patientId: string) => world.intake.received.filter((o) => o.Patient.LocalId === patientId);
 
@@ -274,10 +275,10 @@ describe('outages and refusals', () => {
     const exams = [];
     for (let n = 0; n < 4; n++) exams.push(await seedExam(s, 10 + n, 2));
     for (const e of exams) await completeExam(s, e.orderId);
-    await until(() => s.sync.engine.summary().uploads.done >= 3, 20_000, describeQueue(s));
+    await until(() => queueSummary(s.sync).uploads.done >= 3, 20_000, describeQueue(s));
     await world.az.kill();
-    await until(() => s.sync.engine.summary().state === 'offline', 20_000, describeQueue(s));
-    const offline = s.sync.engine.summary();
+    await until(() => queueSummary(s.sync).state === 'offline', 20_000, describeQueue(s));
+    const offline = queueSummary(s.sync);
     expect(offline.message).toMatch(/storage service/i);
     expect(offline.message).toMatch(/kept safe/);
     await new Promise((r) => setTimeout(r, 600));
@@ -286,7 +287,7 @@ describe('outages and refusals', () => {
     const ids = exams.flatMap((e) => e.images.map((i) => i.id));
     expect(await blobsOf(ids)).toHaveLength(ids.length);
     for (const e of exams) expect(receivedFor(e.patientId)).toHaveLength(1);
-    expect(s.sync.engine.summary().state).toBe('idle');
+    expect(queueSummary(s.sync).state).toBe('idle');
   });
 
   it('an expired SAS pauses the queue with a plain message, and it resumes once a new one is saved', async () => {
@@ -300,7 +301,7 @@ describe('outages and refusals', () => {
     const late = await seedExam(s, 21, 2);
     await completeExam(s, late.orderId);
     const paused = await until(() => {
-      const sum = s.sync.engine.summary();
+      const sum = queueSummary(s.sync);
       return sum.state === 'paused' ? sum : null;
     }, 20_000, describeQueue(s));
     expect(paused.pausedReason).toBe('auth');
@@ -319,7 +320,7 @@ describe('outages and refusals', () => {
 
     await configure(s); // IT enters a fresh connection string
     await until(() => orderStatus(s, late.orderId) === 'sent', 20_000, describeQueue(s));
-    expect(s.sync.engine.summary().state).toBe('idle');
+    expect(queueSummary(s.sync).state).toBe('idle');
     expect(await blobsOf(late.images.map((i) => i.id))).toHaveLength(4);
   });
 
@@ -340,9 +341,9 @@ describe('outages and refusals', () => {
       await proxy.down();
       const b = await seedExam(s, 31, 1);
       await completeExam(s, b.orderId);
-      await until(() => s.sync.engine.summary().lanes.orders.state === 'offline', 20_000, describeQueue(s));
-      expect(s.sync.engine.summary().state).toBe('offline');
-      expect(s.sync.engine.summary().uploads.done).toBeGreaterThanOrEqual(4); // uploads go on meanwhile
+      await until(() => queueSummary(s.sync).lanes.orders.state === 'offline', 20_000, describeQueue(s));
+      expect(queueSummary(s.sync).state).toBe('offline');
+      expect(queueSummary(s.sync).uploads.done).toBeGreaterThanOrEqual(4); // uploads go on meanwhile
       await proxy.up();
       await until(() => orderStatus(s, b.orderId) === 'sent', 20_000, describeQueue(s));
       expect(receivedFor(b.patientId)).toHaveLength(1);
@@ -398,7 +399,7 @@ describe('outages and refusals', () => {
     const a = await seedExam(s, 50, 1);
     await completeExam(s, a.orderId);
     const paused = await until(() => {
-      const sum = s.sync.engine.summary();
+      const sum = queueSummary(s.sync);
       return sum.lanes.orders.state === 'paused' ? sum : null;
     }, 20_000, describeQueue(s));
     expect(paused.state).toBe('paused');

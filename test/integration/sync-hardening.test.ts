@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Station } from '../../src/main/core/station.ts';
+import { queueSummary, syncJobs } from '../../src/main/core/api/sync.ts';
 import { call, completeExam, FAST_SYNC, openStation, seedExam, seedPhoto, startSyncWorld, until, type SyncWorld } from '../fixtures/sync-world.ts';
 import { tempDir } from '../fixtures/headless.ts';
 
@@ -37,7 +38,7 @@ async function configure(s: Station, patch: Parameters<SyncWorld['cloud']>[0] = 
 
 const orderStatus = (s: Station, orderId: string): string =>
   (s.db.prepare('SELECT status FROM orders WHERE id = ?').get(orderId) as { status: string }).status;
-const describeQueue = (s: Station) => () => ({ summary: s.sync.engine.summary(), jobs: s.sync.engine.jobs(50) });
+const describeQueue = (s: Station) => () => ({ summary: queueSummary(s.sync), jobs: syncJobs(s.sync, 50) });
 const receivedFor = (patientId: string) => world.intake.received.filter((o) => o.Patient.LocalId === patientId);
 
 interface PatientInBody {

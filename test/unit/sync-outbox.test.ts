@@ -12,7 +12,7 @@ import { migrations } from '../../src/main/core/db/migrations/index.ts';
 import { SettingsRepo } from '../../src/main/core/db/settings-repo.ts';
 import { newId } from '../../src/main/core/ids.ts';
 import { CloudSettingsStore } from '../../src/main/core/sync/cloud-settings.ts';
-import { Outbox } from '../../src/main/core/sync/outbox.ts';
+import { Outbox } from '../../src/main/core/store/outbox.ts';
 import { encryptedFileSecretStore, headlessSecretStore, memorySecretStore, type SecretCipher } from '../../src/main/core/sync/secrets.ts';
 
 let db: Database.Database;

@@ -29,7 +29,7 @@ import { CamerasFeature } from './cameras/feature.ts';
 import { camerasApi } from './api/cameras.ts';
 import { createSyncFeature, type SyncFeature } from './sync/feature.ts';
 import { memorySecretStore, type SecretStore } from './sync/secrets.ts';
-import type { SyncTiming } from './sync/engine.ts';
+import type { SyncTiming } from './sync/feature.ts';
 import { syncApi } from './api/sync.ts';
 
 import { orderLabel, worklistApi } from './api/worklist.ts';
@@ -189,7 +189,6 @@ export class Station {
       events: this.events,
       hooks: this.hooks,
       settingsRepo: new SettingsRepo(db),
-      onImageStored: (hook) => this.pipeline.addStoreHook(hook),
       secrets,
       ...(config.syncTiming && { timing: config.syncTiming }),
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define.ts';
+import { IMAGE_SYNC_STATES } from '../sync.ts';
 
 export const lateralitySchema = z.enum(['OD', 'OS']);
 
@@ -46,7 +47,8 @@ export const imageSummarySchema = z.object({
   /** strong (the file's own ids), weak (file name, capturing now: shown to the operator), operator, confirmed. */
   matchConfidence: z.string().nullable(),
   rejected: z.boolean(),
-  syncState: z.string().nullable(),
+  /** Cloud sync: waiting, uploading, retry-wait, uploaded, failed; null when not queued. */
+  syncState: z.enum(IMAGE_SYNC_STATES).nullable(),
 });
 
 export const imageDetailSchema = imageSummarySchema.extend({

@@ -2,13 +2,14 @@
 // settings (secrets are write-only: the UI sends them, the station only ever shows hints).
 import { z } from 'zod';
 import { method } from './define.ts';
-import { SYNC_WORKFLOWS, type CloudSettingsView, type ProbeResult, type QueueSummary } from '../sync.ts';
+import { SYNC_ERROR_KINDS, SYNC_SERVICES, SYNC_WORKFLOWS, type CloudSettingsView } from '../sync.ts';
 
 const ok = z.object({ ok: z.literal(true) });
 
 export const syncProblemSchema = z.object({
-  kind: z.enum(['retry', 'auth', 'fatal']),
-  service: z.enum(['storage', 'orders']),
+  kind: z.enum(SYNC_ERROR_KINDS),
+  service: z.enum(SYNC_SERVICES),
+  /** Plain language for the operator and IT; never a secret. May quote a peer: shown, never logged. */
   message: z.string(),
   status: z.number().nullable(),
   code: z.string().nullable(),
@@ -23,6 +24,14 @@ export const syncLaneSchema = z.object({
   message: z.string().nullable(),
 });
 
+/**
+ * The sync indicator's one word:
+ * - not-configured: no valid cloud settings yet
+ * - idle: configured, reachable, nothing waiting
+ * - syncing: work in progress
+ * - offline: a service cannot be reached; checked every few seconds
+ * - paused: stopped by the operator, or by an auth/settings problem until the settings change
+ */
 export const queueSummarySchema = z.object({
   state: z.enum(['not-configured', 'idle', 'syncing', 'offline', 'paused']),
   pausedReason: z.enum(['operator', 'auth']).nullable(),
@@ -30,11 +39,14 @@ export const queueSummarySchema = z.object({
   uploads: z.object({ waiting: z.number(), running: z.number(), failed: z.number(), done: z.number(), bytesWaiting: z.number() }),
   /** blocked: waiting for their photos to be confirmed in storage. */
   orders: z.object({ waiting: z.number(), running: z.number(), failed: z.number(), done: z.number(), blocked: z.number() }),
+  /** Bytes per second over the last few seconds, while something is sent. */
   bytesPerSecond: z.number().nullable(),
+  /** Seconds left at the current speed; null when unknown. */
   secondsLeft: z.number().nullable(),
   nextAttemptAt: z.string().nullable(),
   lastSuccessAt: z.string().nullable(),
   lastError: syncProblemSchema.nullable(),
+  /** Service time minus local time (ms) when it is large enough to matter, else null. */
   clockSkewMs: z.number().nullable(),
   /** Plain words about the clock when it is off by more than a few minutes. */
   clockMessage: z.string().nullable(),
@@ -61,7 +73,7 @@ export const syncJobSchema = z.object({
   nextAttemptAt: z.string().nullable(),
   lastAttemptAt: z.string().nullable(),
   lastError: z.string().nullable(),
-  lastErrorKind: z.enum(['retry', 'auth', 'fatal']).nullable(),
+  lastErrorKind: z.enum(SYNC_ERROR_KINDS).nullable(),
   bytes: z.number().nullable(),
   /** While running: bytes sent so far, speed and time left for this upload. */
   sentBytes: z.number().nullable(),
@@ -173,16 +185,18 @@ export const syncEvents = {
   'sync.changed': z.object({}).describe('The queue or its state changed (a job finished, a pause, progress): re-query sync.status / sync.jobs.'),
 };
 
+// The sync UI's types, declared once (these schemas); the core builds them (api/sync.ts), the
+// renderer shows them (SyncIndicator.tsx, Queue.tsx, CloudSettings.tsx).
+export type SyncProblem = z.output<typeof syncProblemSchema>;
+export type SyncLane = z.output<typeof syncLaneSchema>;
+export type QueueSummary = z.output<typeof queueSummarySchema>;
 export type SyncJobView = z.output<typeof syncJobSchema>;
-export type QueueSummaryView = z.output<typeof queueSummarySchema>;
+/** What "Test connection" reports. `kind` tells the UI which advice to show. */
+export type ProbeResult = z.output<typeof probeResultSchema>;
 export type CloudSettingsState = z.output<typeof cloudSettingsStateSchema>;
 export type CloudSettingsPatch = z.output<typeof cloudSettingsPatchSchema>;
 
-// The schemas above must describe the shared types (checked by the compiler, erased at run time).
+// The view schema must describe the shared settings view (checked by the compiler, erased at run time).
 type Assert<T extends true> = T;
 type Extends<A, B> = A extends B ? true : false;
-export type _SyncContractChecks = [
-  Assert<Extends<QueueSummaryView, QueueSummary>>,
-  Assert<Extends<z.output<typeof cloudSettingsViewSchema>, CloudSettingsView>>,
-  Assert<Extends<ProbeResult, z.output<typeof probeResultSchema>>>,
-];
+export type _SyncContractChecks = [Assert<Extends<z.output<typeof cloudSettingsViewSchema>, CloudSettingsView>>];

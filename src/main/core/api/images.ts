@@ -39,7 +39,7 @@ export function toSummary(row: ImageRow, urls: MediaUrls, orderLabel: string | n
     matchConfidence: row.match_confidence ?? null,
     rejected: (row.rejected_reason ?? null) !== null,
     // Cloud sync (migration 003): waiting, uploading, retry-wait, uploaded, failed; null when not queued.
-    syncState: (row as { sync_state?: string | null }).sync_state ?? null,
+    syncState: row.sync_state ?? null,
   };
 }
 

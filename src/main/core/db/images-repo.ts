@@ -1,8 +1,10 @@
 // Image rows: one per distinct content (sha256), plus one per refused file path.
 import type { Database } from 'better-sqlite3';
 import type { ImageFacts, QualityResult } from '../../../shared/domain.ts';
+import type { ImageSyncColumns } from '../store/outbox.ts';
 
-export interface ImageRow {
+/** An image row; its sync columns (migration 003) are written by store/outbox.ts alone. */
+export interface ImageRow extends Partial<ImageSyncColumns> {
   id: string;
   sha256: string | null;
   status: 'waiting' | 'ready' | 'error';

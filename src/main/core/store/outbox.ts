@@ -1,16 +1,21 @@
-// The outbox: sync work as rows in SQLite (schema: migrations/003-sync.ts). Statements and state
-// changes only; the engine decides when to call them.
+// The outbox: jobs as rows in SQLite (schema: migrations/003-sync.ts), and the sync columns of
+// `images` (blob_name, sync_state, uploaded_at, md5). This file is their one writer: every
+// statement that changes them is here. The job runner (jobs/runner.ts) and the kinds
+// (sync/upload-blob.ts, sync/submit-order.ts) decide when to call them.
 //
 // - Jobs are created inside the transaction that completes an exam (enqueueExam, from the
 //   examCompleted hook), so "complete" and "queued" commit together or not at all.
-// - A job is claimed in a transaction (state 'running'), done idempotently by the engine, and
+// - A job is claimed in a transaction (state 'running'), done idempotently by its kind, and
 //   finished in a transaction that also updates what depends on it (the image's sync state, the
 //   order's status). A crash leaves 'running' rows; recoverInterrupted() puts them back.
 // - Every finishing statement is guarded by `state = 'running'`, so a job cancelled or reset
 //   meanwhile is never marked done by a late answer.
+// - images.md5 is born with the row (ingest's insertReady); after that only this file changes it.
 import type { Database, Statement } from 'better-sqlite3';
-import { blobNameFor } from './blob-metadata.ts';
+import { blobExtensionFor, blobNameFor } from '../../../shared/blob-names.ts';
+import type { ImageSyncState } from '../../../shared/sync.ts';
 
+/** sync_jobs.kind (the CHECK in migration 003). A new kind adds its name here and in a migration. */
 export type JobKind = 'upload-image' | 'submit-order';
 export type JobState = 'waiting' | 'running' | 'retry-wait' | 'done' | 'failed' | 'cancelled';
 
@@ -36,9 +41,9 @@ export interface JobRow {
   done_at: string | null;
 }
 
-/** What the thumbnails show; mirrors the upload job (images.sync_state). */
-export type ImageSyncState = 'waiting' | 'uploading' | 'retry-wait' | 'uploaded' | 'failed';
+export type { ImageSyncState };
 
+/** What a failed attempt leaves on the row. */
 export interface JobFailure {
   kind: 'retry' | 'auth' | 'fatal';
   message: string;
@@ -46,12 +51,19 @@ export interface JobFailure {
   status?: number | null;
 }
 
-/** Blob file extension for an image format; null when the platform does not take that format. */
-export function blobExtensionFor(format: string | null): 'jpg' | 'dcm' | null {
-  if (format === 'jpeg') return 'jpg';
-  if (format === 'dicom') return 'dcm';
-  return null;
+/** The sync columns of `images` (migration 003), written only by this file. */
+export interface ImageSyncColumns {
+  /** `<uuid>.jpg|.dcm`, chosen once when the first upload job is queued. */
+  blob_name: string | null;
+  /** Mirrors the upload job; null when not queued. */
+  sync_state: ImageSyncState | null;
+  uploaded_at: string | null;
+  /** Hex MD5 of the spool file: written by ingest with the row, dropped here after an Md5Mismatch. */
+  md5: string | null;
 }
+
+/** Kinds whose subject is an image whose sync_state mirrors the job. */
+const MIRRORED_IN_IMAGES: ReadonlySet<JobKind> = new Set<JobKind>(['upload-image']);
 
 const IMAGE_STATE_FOR: Record<JobState, ImageSyncState | null> = {
   waiting: 'waiting',
@@ -102,7 +114,7 @@ export class Outbox {
       cancelJob: db.prepare(`UPDATE sync_jobs SET state = 'cancelled', updated_at = ? WHERE id = ? AND state IN ('waiting', 'retry-wait', 'failed')`),
       recover: db.prepare(`UPDATE sync_jobs SET state = 'waiting', updated_at = ? WHERE state = 'running'`),
       recoverImages: db.prepare(`UPDATE images SET sync_state = 'waiting' WHERE sync_state = 'uploading'`),
-      dueUploads: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'upload-image' AND state IN ('waiting', 'retry-wait')
+      due: db.prepare(`SELECT * FROM sync_jobs WHERE kind = ? AND state IN ('waiting', 'retry-wait')
           AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`),
       // Due; every photo it will name confirmed in storage (a body already built names only photos
       // that were); and no earlier revision of the exam still on its way (it goes first, so that
@@ -136,6 +148,11 @@ export class Outbox {
         WHERE kind = @kind AND state = 'retry-wait' AND next_attempt_at > @at`),
       earliest: db.prepare(`SELECT min(next_attempt_at) AS t FROM sync_jobs WHERE kind = ? AND state IN ('waiting', 'retry-wait') AND next_attempt_at > ?`),
       cancelRunning: db.prepare(`UPDATE sync_jobs SET state = 'cancelled', updated_at = ? WHERE id = ? AND state = 'running'`),
+      setMd5: db.prepare('UPDATE images SET md5 = ? WHERE id = ? AND sha256 = ? AND md5 IS NULL'),
+      clearMd5: db.prepare('UPDATE images SET md5 = NULL WHERE id = ?'),
+      pending: db.prepare(`SELECT kind, count(*) AS n FROM sync_jobs WHERE state IN ('waiting', 'running', 'retry-wait') GROUP BY kind`),
+      counts: db.prepare('SELECT kind, state, count(*) AS n FROM sync_jobs GROUP BY kind, state'),
+      nextAttempt: db.prepare(`SELECT min(next_attempt_at) AS t FROM sync_jobs WHERE state = 'retry-wait' AND next_attempt_at > ?`),
     };
   }
 
@@ -211,20 +228,25 @@ export class Outbox {
     })();
   }
 
-  /** Claims up to `limit` due uploads (state 'running') in one transaction. */
-  claimUploads(limit: number, now = new Date().toISOString()): JobRow[] {
+  /** Claims up to `limit` due jobs of a kind (state 'running') in one transaction, oldest due first. */
+  claimDue(kind: JobKind, limit: number, now = new Date().toISOString()): JobRow[] {
     if (limit <= 0) return [];
     return this.db.transaction(() => {
-      const due = this.s.dueUploads!.all(now, limit) as JobRow[];
+      const due = this.s.due!.all(kind, now, limit) as JobRow[];
       const claimed: JobRow[] = [];
       for (const job of due) {
         if (this.s.claim!.run({ id: job.id, at: now }).changes) {
-          this.s.setImageState!.run('uploading', job.subject_id);
+          this.mirror(job, 'running');
           claimed.push({ ...job, state: 'running', last_attempt_at: now });
         }
       }
       return claimed;
     })();
+  }
+
+  /** Claims up to `limit` due uploads. */
+  claimUploads(limit: number, now = new Date().toISOString()): JobRow[] {
+    return this.claimDue('upload-image', limit, now);
   }
 
   /**
@@ -266,6 +288,11 @@ export class Outbox {
     })();
   }
 
+  /** A job done whose effect nothing else here records (a kind's own result goes in `result`, JSON). */
+  markDone(job: JobRow, outcome: string, result?: unknown, at = new Date().toISOString()): boolean {
+    return this.s.finishDone!.run({ id: job.id, outcome, result: result === undefined ? null : JSON.stringify(result), bytes: null, at }).changes > 0;
+  }
+
   /**
    * The order service accepted the order (or, order first, every photo is in storage). The order
    * becomes 'sent' only if it is still complete at this revision (not reopened meanwhile).
@@ -297,7 +324,7 @@ export class Outbox {
         kind: failure ? failure.kind : job.last_error_kind,
         at,
       });
-      if (job.kind === 'upload-image') this.s.setImageState!.run(IMAGE_STATE_FOR[state], job.subject_id);
+      this.mirror(job, state);
     })();
   }
 
@@ -308,7 +335,7 @@ export class Outbox {
       const reset: JobRow[] = [];
       for (const j of jobs) {
         if (this.s.retryFailed!.run({ id: j.id, at }).changes) {
-          if (j.kind === 'upload-image') this.s.setImageState!.run('waiting', j.subject_id);
+          this.mirror(j, 'waiting');
           reset.push(j);
         }
       }
@@ -333,5 +360,37 @@ export class Outbox {
 
   job(id: string): JobRow | undefined {
     return this.s.jobById!.get(id) as JobRow | undefined;
+  }
+
+  /** Jobs not finished (waiting, running or retrying) per kind; failed ones wait for a person. */
+  pendingByKind(): Partial<Record<JobKind, number>> {
+    const out: Partial<Record<JobKind, number>> = {};
+    for (const r of this.s.pending!.all() as { kind: JobKind; n: number }[]) out[r.kind] = r.n;
+    return out;
+  }
+
+  /** How many jobs per kind and state. */
+  counts(): { kind: JobKind; state: JobState; n: number }[] {
+    return this.s.counts!.all() as { kind: JobKind; state: JobState; n: number }[];
+  }
+
+  /** The next time a job waiting out a backoff becomes due (ISO), or null. */
+  nextAttemptAt(now = new Date().toISOString()): string | null {
+    return (this.s.nextAttempt!.get(now) as { t: string | null }).t;
+  }
+
+  /** The MD5 computed before an upload (checked against the row's SHA-256), when the row has none. */
+  setMd5(imageId: string, sha256: string, md5Hex: string): void {
+    this.s.setMd5!.run(md5Hex, imageId, sha256);
+  }
+
+  /** The service got other bytes than the MD5 says: drop it, so the next attempt checks the spool copy again. */
+  clearMd5(imageId: string): void {
+    this.s.clearMd5!.run(imageId);
+  }
+
+  /** The image's sync_state follows its upload job. */
+  private mirror(job: Pick<JobRow, 'kind' | 'subject_id'>, state: JobState): void {
+    if (MIRRORED_IN_IMAGES.has(job.kind)) this.s.setImageState!.run(IMAGE_STATE_FOR[state], job.subject_id);
   }
 }

@@ -1,7 +1,4 @@
-// Blob names and metadata for uploaded images. Pure.
-//
-// Names: `<uuid>.jpg|.dcm`, the image's own station id, so they carry no patient data and a retry
-// after a crash targets the same name (which is what makes If-None-Match: * idempotent).
+// Blob metadata for uploaded images. Pure.
 //
 // Metadata follows Azure's rules: names are C# identifiers (we use lower case, since Azure treats
 // them case-insensitively), values are ASCII, everything together at most 8 KiB. Values are
@@ -9,6 +6,10 @@
 // decodeURIComponent() restores any value exactly and is a no-op on plain ones.
 import type { Laterality } from '../../../shared/domain.ts';
 import type { SyncWorkflow } from '../../../shared/sync.ts';
+import { BlobMetadataError } from '../../../shared/blob-names.ts';
+
+// The names live in src/shared/blob-names.ts (the store fixes them when an upload is queued).
+export { BlobMetadataError, blobNameFor, contentTypeFor, type BlobExtension } from '../../../shared/blob-names.ts';
 
 /** Azure's limit for all metadata names and values together. */
 export const METADATA_MAX_BYTES = 8 * 1024;
@@ -29,13 +30,6 @@ export interface BlobMetadataInput {
   siteId?: string | null;
   /** Order-first only (required there): how the platform finds the patient. Dropped in image-first. */
   patientId?: string | null;
-}
-
-export class BlobMetadataError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BlobMetadataError';
-  }
 }
 
 const KEY_PATTERN = /^[a-z_][a-z0-9_]*$/;
@@ -102,26 +96,4 @@ export function buildBlobMetadata(input: BlobMetadataInput): Record<string, stri
     );
   }
   return md;
-}
-
-export type BlobExtension = 'jpg' | 'dcm';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * `<uuid>.<ext>`, from the image's own station id. Only a UUID is accepted, so nothing else (a
- * patient id, a camera file name) can ever end up in a blob name.
- */
-export function blobNameFor(imageId: string, ext: string): string {
-  if (!UUID_PATTERN.test(imageId)) throw new BlobMetadataError('A blob name is made from the image\'s UUID only.');
-  const e = ext.replace(/^\./, '').toLowerCase();
-  const normalised = e === 'jpeg' ? 'jpg' : e === 'dicom' ? 'dcm' : e;
-  if (normalised !== 'jpg' && normalised !== 'dcm') throw new BlobMetadataError(`Images are uploaded as .jpg or .dcm, not .${e}.`);
-  return `${imageId.toLowerCase()}.${normalised}`;
-}
-
-export function contentTypeFor(blobName: string): string {
-  if (blobName.endsWith('.jpg')) return 'image/jpeg';
-  if (blobName.endsWith('.dcm')) return 'application/dicom';
-  return 'application/octet-stream';
 }

@@ -15,7 +15,7 @@ import { stat } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AnonymousCredential, ContainerClient, newPipeline } from '@azure/storage-blob';
-import type { ProbeResult } from '../../../shared/sync.ts';
+import type { ProbeResult } from '../../../shared/contract/sync.ts';
 import { createBandwidthLimiter, throttleStream, type BandwidthLimiter } from './bandwidth.ts';
 import { containerUrlWithSas, parseConnectionString, resolveContainer, safeEndpoint, type ParsedConnection } from './connection-string.ts';
 import { clockSkewMs, failureFacts, headerValue, isClockSkewReportable } from './retry-policy.ts';

@@ -1,6 +1,8 @@
-// Cloud sync as one feature of the station: the outbox, the engine, the cloud settings and their
-// secrets, wired to the exam hooks. The station creates it in its constructor, spreads `api` into
-// its own, calls start() once the station is up and close() before the database closes.
+// Cloud sync as one feature of the station: the outbox (store/outbox.ts), the one job runner
+// (jobs/runner.ts) with its two lanes and two kinds (upload-blob.ts, submit-order.ts), the cloud
+// settings and their secrets, wired to the exam hooks. The station creates it in its constructor,
+// spreads the api (api/sync.ts) into its own, calls start() once the station is up and close()
+// before the database closes.
 import type { Database } from 'better-sqlite3';
 import type { EventBus } from '../events.ts';
 import type { Hooks } from '../hooks.ts';
@@ -8,12 +10,26 @@ import type { Logger } from '../logger.ts';
 import type { SettingsRepo } from '../db/settings-repo.ts';
 import { newId } from '../ids.ts';
 import { writeAudit } from '../worklist/audit.ts';
-import { Outbox } from './outbox.ts';
-import { SyncEngine, type PauseState, type PauseStore, type SyncTiming } from './engine.ts';
+import { Outbox, type JobKind, type JobState } from '../store/outbox.ts';
+import { OutboxReads, type JobListRow } from '../store/outbox-reads.ts';
+import { JobRunner } from '../jobs/runner.ts';
+import { DEFAULT_RUNNER_TIMING, type JobNote, type LaneProblem, type LiveJob, type PauseStore, type RunnerTiming } from '../jobs/types.ts';
 import { CloudSettingsStore, type CloudSettingsPatch, type UpdateResult } from './cloud-settings.ts';
 import { memorySecretStore, type SecretStore } from './secrets.ts';
 import { probeConnection, type BlobUploader, type BlobUploaderOptions } from './blob-uploader.ts';
-import type { ProbeResult } from '../../../shared/sync.ts';
+import { parseConnectionString } from './connection-string.ts';
+import { uploadBlobKind } from './upload-blob.ts';
+import { submitOrderKind } from './submit-order.ts';
+import type { ProbeResult } from '../../../shared/contract/sync.ts';
+
+export interface SyncTiming extends RunnerTiming {
+  /** Whole order POST, answer included. */
+  orderTimeoutMs: number;
+  /** An upload without progress for this long is aborted and retried. */
+  stallTimeoutMs: number;
+}
+
+export const DEFAULT_TIMING: SyncTiming = { ...DEFAULT_RUNNER_TIMING, orderTimeoutMs: 30_000, stallTimeoutMs: 60_000 };
 
 /** Who the audit trail names when the station itself marks an exam sent. */
 export const SYNC_OPERATOR = 'Station (cloud sync)';
@@ -27,8 +43,6 @@ export interface SyncFeatureDeps {
   settingsRepo: SettingsRepo;
   /** Injected by the host (safeStorage, a 0600 file, environment variables); memory-only if absent. */
   secrets?: SecretStore;
-  /** Registers a hook that runs when ingest stores a new image (the pipeline's store hook). */
-  onImageStored?: (hook: (image: { id: string }) => void) => void;
   timing?: Partial<SyncTiming>;
   createUploader?: (options: BlobUploaderOptions) => BlobUploader;
   reachable?: (url: string) => Promise<boolean>;
@@ -40,14 +54,43 @@ export interface TestConnectionResult {
   orders: { ok: boolean; message: string } | null;
 }
 
+/** The queue's facts for the sync indicator; api/sync.ts turns them into the contract's view. */
+export interface SyncStatus {
+  configured: boolean;
+  concurrency: number | null;
+  bandwidthCapKbps: number | null;
+  counts: { kind: JobKind; state: JobState; n: number }[];
+  /** Bytes of unfinished uploads not sent yet. */
+  bytesWaiting: number;
+  blockedOrders: number;
+  nextAttemptAt: string | null;
+  runner: ReturnType<JobRunner['state']>;
+}
+
+/** A job as the Queue lists it: its row, its progress while it runs, and what it waits for. */
+export interface JobListing {
+  row: JobListRow;
+  live: LiveJob | null;
+  note: JobNote | null;
+  /** Its lane, or the whole queue, is paused. */
+  paused: boolean;
+}
+
 export interface SyncFeature {
   outbox: Outbox;
-  engine: SyncEngine;
+  runner: JobRunner;
   cloud: CloudSettingsStore;
   /** Queue an exam's work: what the examCompleted hook does (inside the completing transaction). */
   enqueueExam(orderId: string, revision: number): void;
   updateSettings(patch: CloudSettingsPatch): UpdateResult;
   testConnection(patch: CloudSettingsPatch): Promise<TestConnectionResult>;
+  pause(): Promise<void>;
+  resume(): void;
+  retry(jobId?: string): number;
+  /** True while an upload or an order is being sent. */
+  busy(): boolean;
+  status(): SyncStatus;
+  jobs(limit: number): { uploads: JobListing[]; orders: JobListing[]; more: { uploads: number; orders: number } };
   start(): void;
   close(): Promise<{ uploads: number; orders: number }>;
   pending(): { uploads: number; orders: number };
@@ -89,45 +132,82 @@ export async function checkOrderEndpoint(url: string, token: string): Promise<{ 
   }
 }
 
+/** The pauses as saved since issue 5 (settings key 'sync.pause'): { operator, storage, orders }. */
+function pauseStore(repo: SettingsRepo): PauseStore {
+  type Saved = { operator?: boolean; storage?: LaneProblem | null; orders?: LaneProblem | null };
+  return {
+    load: () => {
+      const saved = repo.get<Saved>(PAUSE_KEY) ?? {};
+      return { operator: saved.operator ?? false, lanes: { storage: saved.storage ?? null, orders: saved.orders ?? null } };
+    },
+    save: (state) => repo.set(PAUSE_KEY, { operator: state.operator, ...state.lanes }),
+  };
+}
+
+/** A service's origin without credentials (the SAS is never sent by the reachability check). */
+function originOf(url: string | null | undefined): string | null {
+  return url ? `${new URL(url).origin}/` : null;
+}
+
+const counted = (left: Partial<Record<JobKind, number>>) => ({ uploads: left['upload-image'] ?? 0, orders: left['submit-order'] ?? 0 });
+
 export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
   const outbox = new Outbox(d.db, newId);
+  const reads = new OutboxReads(d.db);
   const cloud = new CloudSettingsStore(d.settingsRepo, d.secrets ?? memorySecretStore());
-  const pauses: PauseStore = {
-    load: () => ({ operator: false, storage: null, orders: null, ...(d.settingsRepo.get<Partial<PauseState>>(PAUSE_KEY) ?? {}) }),
-    save: (state) => d.settingsRepo.set(PAUSE_KEY, state),
-  };
-  const engine = new SyncEngine({
-    db: d.db,
+  const timing: SyncTiming = { ...DEFAULT_TIMING, ...d.timing };
+  const settings = () => cloud.current();
+  const runner = new JobRunner({
     outbox,
-    spoolPath: d.spoolPath,
     log: d.log,
-    settings: () => cloud.current(),
-    pauses,
-    emit: (event, payload) => {
-      if (event === 'sync.changed') d.events.emit('sync.changed', {});
-      else d.events.emit(event, { ids: payload.ids ?? [] });
+    ready: () => settings() !== null,
+    pauses: pauseStore(d.settingsRepo),
+    timing,
+    notify: (subjects) => {
+      // The kinds' subject topics: 'images.changed' (uploads).
+      for (const [topic, ids] of subjects) d.events.emit(topic as 'images.changed', { ids });
+      d.events.emit('sync.changed', {});
     },
-    ...(d.timing && { timing: d.timing }),
-    ...(d.createUploader && { createUploader: d.createUploader }),
     ...(d.reachable && { reachable: d.reachable }),
-    onOrderSent: (db, info) => {
-      writeAudit(db, {
-        operator: SYNC_OPERATOR,
-        action: 'sent',
-        orderId: info.orderId,
-        after: { revision: info.revision, outcome: info.outcome, platformOrderId: info.platformOrderId },
-      });
-    },
   });
+  runner.addLane({ service: 'storage', origin: () => originOf(settings() && parseConnectionString(settings()!.settings.connectionString).blobEndpoint) });
+  runner.addLane({ service: 'orders', origin: () => originOf(settings()?.settings.orderEndpointUrl) });
+  runner.register(
+    uploadBlobKind({
+      outbox,
+      reads,
+      spoolPath: d.spoolPath,
+      log: d.log,
+      settings,
+      stallTimeoutMs: timing.stallTimeoutMs,
+      ...(d.createUploader && { createUploader: d.createUploader }),
+    }),
+  );
+  runner.register(
+    submitOrderKind({
+      db: d.db,
+      outbox,
+      reads,
+      log: d.log,
+      settings,
+      orderTimeoutMs: timing.orderTimeoutMs,
+      onOrderSent: (db, info) => {
+        writeAudit(db, {
+          operator: SYNC_OPERATOR,
+          action: 'sent',
+          orderId: info.orderId,
+          after: { revision: info.revision, outcome: info.outcome, platformOrderId: info.platformOrderId },
+        });
+      },
+      ordersChanged: (orderId) => d.events.emit('orders.changed', { ids: [orderId] }),
+    }),
+  );
 
   const enqueueExam = (orderId: string, revision: number): void => {
     const r = outbox.enqueueExam(orderId, revision);
     d.log.info({ order: orderId, revision, uploads: r.imageIds.length, alreadyUploaded: r.alreadyUploaded }, 'sync: exam queued');
-    engine.kick(); // runs after the completing transaction commits (setImmediate)
+    runner.kick(); // runs after the completing transaction commits (setImmediate)
   };
-
-  // A new photo's MD5 is computed in the background soon after ingest, so its upload needs no hashing pass.
-  d.onImageStored?.((image) => engine.prehash([image.id]));
 
   // In the transactions that complete and reopen an exam: the work is queued (or withdrawn)
   // atomically with the change itself.
@@ -135,19 +215,28 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
   d.hooks.examReopened.push((_db, e) => {
     const r = outbox.cancelExam(e.orderId);
     if (r.imageIds.length || r.orders) d.log.info({ order: e.orderId, uploads: r.imageIds.length, orders: r.orders }, 'sync: reopened exam withdrawn from the queue');
-    engine.kick();
+    runner.kick();
   });
+
+  const listing = (kind: JobKind, limit: number): { items: JobListing[]; more: number } => {
+    const { rows, more } = reads.listJobs(kind, limit);
+    const items = rows.map((row) => {
+      const waiting = row.state === 'waiting' || row.state === 'retry-wait';
+      return { row, live: runner.live(row.id), note: waiting ? runner.describe(row) : null, paused: runner.pausedFor(kind) };
+    });
+    return { items, more };
+  };
 
   return {
     outbox,
-    engine,
+    runner,
     cloud,
     enqueueExam,
     updateSettings(patch) {
       const result = cloud.update(patch);
       if (result.ok) {
         d.log.info({ workflow: result.state.view?.workflow, concurrency: result.state.view?.concurrency }, 'sync: cloud settings saved');
-        engine.settingsChanged();
+        runner.settingsChanged();
       }
       return result;
     },
@@ -164,8 +253,31 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
       d.log.info({ storageOk: storage.ok, storageKind: storage.ok ? null : storage.kind, ordersOk: orders?.ok ?? null }, 'sync: connection tested');
       return { problems: null, storage, orders };
     },
-    start: () => engine.start(),
-    close: () => engine.close(),
-    pending: () => engine.pendingCounts(),
+    pause: () => runner.pause(),
+    resume: () => runner.resume(),
+    retry: (jobId) => runner.retry(jobId),
+    busy: () => runner.busy(),
+    status() {
+      const cfg = settings();
+      const state = runner.state();
+      return {
+        configured: cfg !== null,
+        concurrency: cfg?.settings.concurrency ?? null,
+        bandwidthCapKbps: cfg?.settings.bandwidthCapKbps ?? null,
+        counts: outbox.counts(),
+        bytesWaiting: Math.max(0, reads.bytesWaiting() - state.sentInFlight),
+        blockedOrders: reads.blockedOrders(),
+        nextAttemptAt: outbox.nextAttemptAt(),
+        runner: state,
+      };
+    },
+    jobs(limit) {
+      const u = listing('upload-image', limit);
+      const o = listing('submit-order', limit);
+      return { uploads: u.items, orders: o.items, more: { uploads: u.more, orders: o.more } };
+    },
+    start: () => runner.start(),
+    close: async () => counted(await runner.close()),
+    pending: () => counted(outbox.pendingByKind()),
   };
 }

@@ -172,3 +172,13 @@ export function storageFailure(err: unknown, ctx: StorageErrorContext): SyncErro
     ...(retryAfter !== null && { retryAfterMs: retryAfter }),
   });
 }
+
+/** Anything a sync job threw, as a SyncError; a non-sync error is a bug or bad data: said plainly, tried again. */
+export function toSyncError(err: unknown, service: SyncService): SyncError {
+  if (isSyncError(err)) return err;
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'BlobMetadataError' || name === 'OrderBuildError') {
+    return new SyncError({ kind: 'fatal', service, code: name, message: (err as Error).message });
+  }
+  return new SyncError({ kind: 'retry', service, code: 'Unexpected', message: 'Something unexpected went wrong while sending; it will be tried again. The details are in the log.' });
+}

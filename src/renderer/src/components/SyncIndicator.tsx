@@ -1,11 +1,12 @@
 // The sync indicator in the top bar (always visible), and the per-photo sync badge for thumbnails.
 // Both re-query the station on 'sync.changed' / 'images.changed'; nothing is kept here.
-import type { MethodOutput } from '../../../shared/contract/index.ts';
+import type { QueueSummary } from '../../../shared/contract/sync.ts';
+import type { ImageSyncState } from '../../../shared/sync.ts';
 import { useStationQuery } from '../use-station.ts';
 import { formatBytes } from '../format.ts';
 import '../sync.css';
 
-type Summary = MethodOutput<'sync.status'>;
+type Summary = QueueSummary;
 
 const WORD: Record<Summary['state'], string> = {
   'not-configured': 'Cloud not set up',
@@ -64,7 +65,7 @@ export function SyncIndicator() {
   );
 }
 
-const BADGE: Record<string, { text: string; tone: string; title: string }> = {
+const BADGE: Record<ImageSyncState, { text: string; tone: string; title: string }> = {
   waiting: { text: '⇡ Queued', tone: 'waiting', title: 'Waiting to be sent to the cloud' },
   uploading: { text: '⇡ Sending', tone: 'running', title: 'Being sent to the cloud now' },
   'retry-wait': { text: '⇡ Retrying', tone: 'retry', title: 'Sending failed for now; the station tries again by itself' },
@@ -73,7 +74,7 @@ const BADGE: Record<string, { text: string; tone: string; title: string }> = {
 };
 
 /** The photo's cloud state on a thumbnail; nothing when it is not queued. */
-export function SyncBadge({ state }: { state: string | null | undefined }) {
+export function SyncBadge({ state }: { state: ImageSyncState | null | undefined }) {
   const b = state ? BADGE[state] : undefined;
   if (!b) return null;
   return (

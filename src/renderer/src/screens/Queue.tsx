@@ -1,14 +1,14 @@
 // The Queue: what is waiting to go to the cloud, what is being sent (progress, speed, time left),
 // what failed and why. Pause/resume, retry. Everything is re-queried on 'sync.changed'.
-import type { MethodOutput } from '../../../shared/contract/index.ts';
+import type { QueueSummary, SyncJobView } from '../../../shared/contract/sync.ts';
 import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
 import { formatBytes, formatClock, formatDateTime } from '../format.ts';
 import { formatDuration, formatRate, waitingText } from '../components/SyncIndicator.tsx';
 
-type Job = MethodOutput<'sync.jobs'>['uploads'][number];
-type Summary = MethodOutput<'sync.status'>;
+type Job = SyncJobView;
+type Summary = QueueSummary;
 
 const STATE_WORD: Record<Summary['state'], string> = {
   'not-configured': 'Cloud sync is not set up',
