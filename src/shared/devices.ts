@@ -1,6 +1,7 @@
 // Device profiles for handheld cameras: which camera it is, where its photos are, what it writes
 // into them and how its bursts are grouped. Pure TypeScript + zod (the renderer edits these).
 import { z } from 'zod';
+import { fileNameRuleSafety } from './filename-rule-safety.ts';
 
 /** Named groups a file-name rule may capture; anything else is most likely a typo. */
 export const FILE_NAME_RULE_GROUPS = ['patientId', 'eye', 'field', 'accession'] as const;
@@ -51,7 +52,8 @@ export function fileNameRuleProblems(pattern: string): string[] {
     return [`The file-name rule names ${unknown.map((g) => `"${g}"`).join(', ')}; use only ${FILE_NAME_RULE_GROUPS.join(', ')}.`];
   if (groups.length === 0)
     return ['The file-name rule must capture something, for example (?<patientId>\\d+)_(?<eye>OD|OS).'];
-  return [];
+  const safety = fileNameRuleSafety(pattern); // issue 12: a rule that backtracks for minutes never runs
+  return safety.safe ? [] : [`The file-name rule is refused: ${safety.message}`];
 }
 
 export const deviceProfileSchema = z.object({

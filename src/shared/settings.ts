@@ -1,12 +1,22 @@
 import { z } from 'zod';
 import { defaultQualityThresholds, qualityThresholdsSchema } from './quality-thresholds.ts';
+import { fileNameRuleSafety, MAX_RULE_PATTERN_LENGTH } from './filename-rule-safety.ts';
 
-export const fileNameRuleSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().trim().min(1, 'Give the rule a name.'),
-  pattern: z.string().min(1, 'Enter a regular expression.'),
-  flags: z.string().regex(/^[imsu]*$/, 'Only the flags i, m, s and u are allowed.').optional(),
-});
+export const fileNameRuleSchema = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().trim().min(1, 'Give the rule a name.'),
+    pattern: z
+      .string()
+      .min(1, 'Enter a regular expression.')
+      .max(MAX_RULE_PATTERN_LENGTH, `Keep the pattern under ${MAX_RULE_PATTERN_LENGTH} characters; file-name rules are short.`),
+    flags: z.string().regex(/^[imsu]*$/, 'Only the flags i, m, s and u are allowed.').optional(),
+  })
+  .superRefine((rule, ctx) => {
+    // A rule that can backtrack for minutes on one file name would stop the station (README: "File-name rules").
+    const safety = fileNameRuleSafety(rule.pattern, rule.flags);
+    if (!safety.safe && safety.reason !== 'too-long') ctx.addIssue({ code: 'custom', path: ['pattern'], message: `File-name rule "${rule.name}": ${safety.message}` });
+  });
 
 /** Station-wide settings that IT edits; each has a default so a fresh station works at once. */
 export const stationSettingsSchema = z.object({

@@ -17,6 +17,7 @@ import { IngestPipeline } from './ingest/pipeline.ts';
 import { MediaService } from './media.ts';
 import { SettingsService } from './settings-service.ts';
 import { SourceManager } from './sources/source-manager.ts';
+import type { WatchLimits } from './sources/watch-policy.ts';
 import { Spool, type SpoolWrite } from './spool.ts';
 import { ensurePrivateDir, modesApply, tightenTree } from './data-dir.ts';
 import { StorageGuard, type StatfsFn } from './storage/storage-guard.ts';
@@ -49,6 +50,8 @@ export interface StationConfig {
   logger?: Logger;
   /** Settling knobs; tests may shorten the incomplete-file timeout. */
   stabilityMs?: number;
+  /** Bounds on each watched folder (depth, entries, folders; watch-policy.ts); tests make them small. */
+  watchLimits?: Partial<WatchLimits>;
   /** Handheld cameras: a folder standing in for the mount root (--volumes-root); each subfolder is a plugged-in volume. */
   volumesRoot?: string;
   /** false: do not watch for USB volumes at all. Default true (the platform's own listing). */
@@ -117,7 +120,7 @@ export class Station {
     this.spool = new Spool(path.join(config.dataDir, 'spool'), { write: config.storage?.spoolWrite });
     this.images = new ImagesRepo(db);
     this.sourcesRepo = new SourcesRepo(db);
-    this.settings = new SettingsService(new SettingsRepo(db));
+    this.settings = new SettingsService(new SettingsRepo(db), { log: this.log, notice: (level, message) => this.notice(level, message) });
     this.quality =
       config.quality === false
         ? null
@@ -147,6 +150,7 @@ export class Station {
       events: this.events,
       log: this.log,
       excludeDirs: [config.dataDir],
+      watchLimits: config.watchLimits,
       settle: () => {
         const s = this.settings.get();
         return {

@@ -20,7 +20,7 @@ export function sourcesApi(manager: SourceManager, images: ImagesRepo): Handlers
   });
   return {
     'sources.list': () => ({ items: manager.list().map(out) }),
-    'sources.add': async ({ path, polling }) => out(await manager.add(path, polling)),
+    'sources.add': async ({ path, polling }) => out(await manager.add(path, polling, { fromOperator: true })),
     'sources.remove': async ({ id }) => {
       await manager.remove(id);
       return { ok: true as const };

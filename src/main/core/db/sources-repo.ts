@@ -5,7 +5,7 @@ export interface SourceRow {
   kind: 'folder' | 'volume';
   path: string;
   polling: number;
-  state: 'starting' | 'watching' | 'unreachable' | 'stopped';
+  state: 'starting' | 'watching' | 'unreachable' | 'error' | 'stopped';
   state_detail: string | null;
   last_file_at: string | null;
   created_at: string;

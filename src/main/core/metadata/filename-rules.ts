@@ -1,6 +1,9 @@
 // Per-site file-name rules: a regular expression with named groups (patientId, eye, field,
 // accession) tells what a camera's file names mean, e.g. "12345_OD_1.jpg".
+// A rule runs only if it cannot backtrack for long (shared/filename-rule-safety.ts), and only on
+// names of at most 255 bytes: one hostile file name must never stop the station.
 import type { FileNameRule, Laterality } from '../../../shared/domain.ts';
+import { fileNameRuleSafety, MAX_FILE_NAME_BYTES, MAX_RULE_PATTERN_LENGTH, utf8Length } from '../../../shared/filename-rule-safety.ts';
 import { eyeValueToLaterality } from './laterality.ts';
 
 export const KNOWN_GROUPS = ['patientId', 'eye', 'field', 'accession'] as const;
@@ -23,12 +26,24 @@ function candidates(fileName: string): string[] {
 // 'g' and 'y' make a RegExp remember lastIndex between calls; a rule must match the same way each time.
 const statelessFlags = (flags: string | undefined): string => (flags ?? '').replace(/[gy]/g, '');
 
+const compiledRules = new Map<string, RegExp | null>();
+
+/** The rule's RegExp, or null when it does not compile or could backtrack for long (then it never runs). */
 function compile(rule: FileNameRule): RegExp | null {
+  const flags = statelessFlags(rule.flags);
+  const key = `${flags}/${rule.pattern}`;
+  if (compiledRules.has(key)) return compiledRules.get(key)!;
+  let re: RegExp | null = null;
   try {
-    return new RegExp(rule.pattern, statelessFlags(rule.flags));
+    // Settings validation refuses both kinds; a rule stored by an older version, or a camera
+    // profile's rule, that slipped through is skipped here (SettingsService says so on load).
+    if (fileNameRuleSafety(rule.pattern, flags).safe) re = new RegExp(rule.pattern, flags);
   } catch {
-    return null; // settings validation rejects these; a bad rule that slipped through is skipped
+    re = null;
   }
+  if (compiledRules.size >= 200) compiledRules.clear();
+  compiledRules.set(key, re);
+  return re;
 }
 
 const clean = (v: string | undefined): string | null => {
@@ -39,6 +54,8 @@ const clean = (v: string | undefined): string | null => {
 /** The first rule that matches the file's base name, and what its groups say. */
 export function applyFileNameRules(fileName: string, rules: readonly FileNameRule[]): FileNameMatch | null {
   const names = candidates(fileName);
+  // No file system cameras write to allows longer names; a longer one is not a camera's and no rule reads it.
+  if (utf8Length(names[0]!) > MAX_FILE_NAME_BYTES) return null;
   for (const rule of rules) {
     const re = compile(rule);
     if (!re) continue;
@@ -67,6 +84,7 @@ function groupNames(pattern: string, flags: string): string[] {
 /** A message for settings when the rule cannot work, or null when it is usable. */
 export function validateFileNameRule(pattern: string, flags?: string): string | null {
   if (!pattern.trim()) return 'The pattern is empty.';
+  if (pattern.length > MAX_RULE_PATTERN_LENGTH) return `The pattern is longer than ${MAX_RULE_PATTERN_LENGTH} characters; file-name rules are short. Shorten it.`;
   const f = flags ?? '';
   if (!/^[dgimsuvy]*$/.test(f) || new Set(f).size !== f.length) {
     return `The flags "${f}" are not valid; use letters from i, m, s, u (each at most once).`;
@@ -82,5 +100,6 @@ export function validateFileNameRule(pattern: string, flags?: string): string | 
   if (!names.some((n) => (KNOWN_GROUPS as readonly string[]).includes(n))) {
     return 'The pattern names none of the groups the station uses: (?<patientId>...), (?<eye>...), (?<field>...) or (?<accession>...).';
   }
-  return null;
+  const safety = fileNameRuleSafety(pattern, f);
+  return safety.safe ? null : safety.message;
 }

@@ -1,12 +1,17 @@
 // One watched folder (recursive). chokidar reports files; the settler decides when each is whole.
 // A folder that is missing or unreadable is shown as unreachable and re-tried, never dropped.
+// The watcher never follows links (they could lead out of the folder or round in a loop), never
+// looks deeper than `limits.depth`, and gives up with an error state past `limits.maxEntries`.
 import { watch, type FSWatcher } from 'chokidar';
-import { access, constants, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { FileSettler, type SettledFile, type SettleLimits } from './file-settler.ts';
+import { folderProblem } from './folder-check.ts';
+import { DEFAULT_WATCH_LIMITS, tooManyEntriesMessage, type WatchLimits } from './watch-policy.ts';
 
-export type SourceState = 'starting' | 'watching' | 'unreachable' | 'stopped';
+export { folderProblem } from './folder-check.ts';
+
+export type SourceState = 'starting' | 'watching' | 'unreachable' | 'error' | 'stopped';
 
 export interface FolderSourceOptions {
   id: string;
@@ -14,6 +19,8 @@ export interface FolderSourceOptions {
   polling: boolean;
   /** Paths never to take in (the station's own data folder, if someone watches a parent of it). */
   excludeDirs: string[];
+  /** Bounds on what one watcher looks at; DEFAULT_WATCH_LIMITS when absent. */
+  limits?: WatchLimits;
   settle(): SettleLimits;
   /** True when this exact file (path, size, mtime) was already taken in: skip without reading it. */
   alreadyTaken(filePath: string, size: number, mtimeMs: number): boolean;
@@ -46,6 +53,7 @@ export class FolderSource {
   private settler: FileSettler;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private endScan: (() => void) | null = null;
 
   constructor(opts: FolderSourceOptions) {
     this.opts = opts;
@@ -82,6 +90,8 @@ export class FolderSource {
       this.retryLater();
       return;
     }
+    if (this.stopped) return;
+    const limits = this.opts.limits ?? DEFAULT_WATCH_LIMITS;
     const excluded = this.opts.excludeDirs.map((d) => path.resolve(d));
     const watcher = watch(this.path, {
       ignoreInitial: false,
@@ -90,23 +100,52 @@ export class FolderSource {
       pollingInterval: 1_000,
       ignorePermissionErrors: true,
       atomic: false,
+      // Links are reported as links and never entered: /proc/*/root or "loop -> .." cannot pull the watcher away.
+      followSymlinks: false,
+      depth: limits.depth,
       ignored: (p: string) => excluded.some((d) => p === d || p.startsWith(d + path.sep)) || (p !== this.path && isIgnoredName(p)),
     });
     this.watcher = watcher;
+    let scanning = true;
+    let entries = 0;
+    let directories = 0;
+    const overLimit = (what: 'entries' | 'directories') => void this.giveUp(watcher, tooManyEntriesMessage(limits, what));
     const onFileEvent = (p: string, stats?: Stats) => {
+      if (scanning && ++entries > limits.maxEntries) return overLimit('entries');
       if (stats && !stats.isFile()) return;
       if (stats && this.opts.alreadyTaken(p, stats.size, stats.mtimeMs)) return;
       this.settler.touch(p);
     };
     watcher.on('add', onFileEvent);
     watcher.on('change', onFileEvent);
+    watcher.on('addDir', () => {
+      if (scanning && ++entries > limits.maxEntries) return overLimit('entries');
+      if (++directories > limits.maxDirectories) overLimit('directories');
+    });
     watcher.on('unlink', (p) => this.settler.forget(p));
     watcher.on('unlinkDir', (p) => {
       if (path.resolve(p) === path.resolve(this.path)) void this.restartAfterLoss('The folder was removed or disconnected.');
+      else directories = Math.max(0, directories - 1);
     });
     watcher.on('error', (err) => void this.restartAfterLoss(`The folder could not be watched (${(err as NodeJS.ErrnoException).code ?? 'error'}).`));
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    if (!this.stopped) this.opts.onState('watching', null);
+    // Also ends when the watcher is closed before its first look is done (stopped, or too large).
+    await new Promise<void>((resolve) => {
+      watcher.once('ready', () => resolve());
+      this.endScan = resolve;
+    });
+    scanning = false;
+    this.endScan = null;
+    if (!this.stopped && this.watcher === watcher) this.opts.onState('watching', null);
+  }
+
+  /** The folder is too large to watch: stop for good (no retry) and say why. */
+  private async giveUp(watcher: FSWatcher, detail: string): Promise<void> {
+    if (this.stopped || this.watcher !== watcher) return;
+    this.watcher = null;
+    this.endScan?.();
+    this.settler.close();
+    await watcher.close();
+    this.opts.onState('error', detail);
   }
 
   async stop(): Promise<void> {
@@ -114,14 +153,18 @@ export class FolderSource {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.settler.close();
-    await this.watcher?.close();
+    const watcher = this.watcher;
     this.watcher = null;
+    this.endScan?.();
+    await watcher?.close();
   }
 
   private async restartAfterLoss(detail: string): Promise<void> {
-    if (this.stopped) return;
-    await this.watcher?.close();
+    if (this.stopped || !this.watcher) return;
+    const watcher = this.watcher;
     this.watcher = null;
+    this.endScan?.();
+    await watcher.close();
     this.opts.onState('unreachable', detail);
     this.retryLater();
   }
@@ -134,20 +177,5 @@ export class FolderSource {
       this.settler = this.makeSettler();
       void this.start();
     }, RETRY_UNREACHABLE_MS);
-  }
-}
-
-/** Null when the folder can be watched, else what the operator or IT should know. */
-export async function folderProblem(folder: string): Promise<string | null> {
-  try {
-    const s = await stat(folder);
-    if (!s.isDirectory()) return 'This path is a file, not a folder.';
-    await access(folder, constants.R_OK | constants.X_OK);
-    return null;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'The folder does not exist or the network share is not connected.';
-    if (code === 'EACCES' || code === 'EPERM') return 'The station is not allowed to read this folder. Ask IT to give it read access.';
-    return `The folder cannot be opened (${code ?? 'error'}).`;
   }
 }

@@ -1,4 +1,6 @@
-// Keeps the running folder sources in step with the sources table.
+// Keeps the running folder sources in step with the sources table. A folder is checked before it
+// is watched (folder-check.ts: no system or pseudo file system, no relative path from the operator)
+// and sources.add answers once the first look is done or after a few seconds, whichever is first.
 import path from 'node:path';
 import { StationError } from '../../../shared/errors.ts';
 import type { SourcesRepo, SourceRow } from '../db/sources-repo.ts';
@@ -8,6 +10,22 @@ import type { Logger } from '../logger.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import { FolderSource, needsPolling } from './folder-source.ts';
 import type { SettleLimits } from './file-settler.ts';
+import { checkWatchedFolder } from './folder-check.ts';
+import { DEFAULT_WATCH_LIMITS, type WatchLimits } from './watch-policy.ts';
+
+/** How long sources.add (and startup) waits for a folder's first look before answering with "starting". */
+const ANSWER_WITHIN_MS = 3_000;
+
+const within = (ms: number, work: Promise<void>): Promise<void> =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    work.then(done, done);
+  });
 
 export interface SourceManagerDeps {
   repo: SourcesRepo;
@@ -15,6 +33,8 @@ export interface SourceManagerDeps {
   events: EventBus;
   log: Logger;
   excludeDirs: string[];
+  /** Bounds on each watcher (depth, entries, folders); tests make them small. */
+  watchLimits?: Partial<WatchLimits>;
   settle(): SettleLimits;
 }
 
@@ -38,8 +58,15 @@ export class SourceManager {
     await Promise.all(this.deps.repo.active().filter((s) => s.kind === 'folder').map((s) => this.startOne(s)));
   }
 
-  async add(folder: string, polling?: boolean): Promise<SourceRow> {
-    const resolved = path.resolve(folder);
+  /**
+   * Watch a folder. `fromOperator` (sources.add): it must be an absolute path to a readable folder
+   * now. Otherwise (the --watch flag, first run) a relative path is taken from the working folder
+   * and a missing folder is shown as unreachable until it appears. Refusals are 'bad-input'.
+   */
+  async add(folder: string, polling?: boolean, opts: { fromOperator?: boolean } = {}): Promise<SourceRow> {
+    const check = await checkWatchedFolder(folder, { fromOperator: opts.fromOperator ?? false });
+    if (check.problem) throw new StationError('bad-input', check.problem);
+    const resolved = check.path;
     const insideDataDir = (d: string) => resolved === path.resolve(d) || resolved.startsWith(path.resolve(d) + path.sep);
     if (this.deps.excludeDirs.some(insideDataDir)) {
       throw new StationError('bad-input', 'This is the station\u2019s own data folder; choose the camera\u2019s export folder instead.');
@@ -50,7 +77,7 @@ export class SourceManager {
     this.deps.repo.add({ id, kind: 'folder', path: resolved, polling: polling ?? needsPolling(folder), at: nowIso() });
     const row = this.deps.repo.byId(id)!;
     this.deps.log.info({ sourceId: id, polling: row.polling === 1 }, 'source added');
-    await this.startOne(row);
+    await this.startOne(row, check.skipInside);
     this.deps.events.emit('sources.changed', {});
     return this.deps.repo.byId(id)!;
   }
@@ -77,25 +104,43 @@ export class SourceManager {
     this.running.clear();
   }
 
-  private async startOne(row: SourceRow): Promise<void> {
+  private async startOne(row: SourceRow, skipInside?: string[]): Promise<void> {
     const { pipeline, repo, events, log } = this.deps;
+    const onState = (state: SourceRow['state'], detail: string | null) => {
+      if (repo.setState(row.id, state, detail)) {
+        log.info({ sourceId: row.id, state }, 'source state');
+        events.emit('sources.changed', {});
+      }
+    };
+    if (!skipInside) {
+      // A folder stored earlier (an older version accepted any path): checked again, never watched if refused.
+      const check = await checkWatchedFolder(row.path, { fromOperator: false });
+      if (check.problem) {
+        log.warn({ sourceId: row.id }, 'source refused: system folder');
+        onState('error', check.problem);
+        return;
+      }
+      skipInside = check.skipInside;
+    }
     const source = new FolderSource({
       id: row.id,
       path: row.path,
       polling: row.polling === 1,
-      excludeDirs: this.deps.excludeDirs,
+      excludeDirs: [...this.deps.excludeDirs, ...skipInside],
+      limits: { ...DEFAULT_WATCH_LIMITS, ...this.deps.watchLimits },
       settle: () => this.deps.settle(),
       alreadyTaken: (p, size, mtime) => pipeline.alreadyTaken(p, size, mtime),
       onFile: (file, sourceId) => pipeline.submit(file, sourceId),
       onRefused: (p, sourceId, reason, size) => pipeline.refuse(p, sourceId, reason, size),
-      onState: (state, detail) => {
-        if (repo.setState(row.id, state, detail)) {
-          log.info({ sourceId: row.id, state }, 'source state');
-          events.emit('sources.changed', {});
-        }
-      },
+      onState,
     });
     this.running.set(row.id, source);
-    await source.start();
+    // A huge folder must not hold up the answer (or the station's start): its first look goes on.
+    const started = source.start().catch((err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      log.warn({ sourceId: row.id, code }, 'source could not start');
+      onState('error', `The folder could not be watched (${code}).`);
+    });
+    await within(ANSWER_WITHIN_MS, started);
   }
 }

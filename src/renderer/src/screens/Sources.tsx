@@ -3,7 +3,7 @@ import { useStationQuery } from '../use-station.ts';
 import { station } from '../bridge.ts';
 import { formatDateTime } from '../format.ts';
 
-const STATE_TEXT = { starting: 'Starting…', watching: 'Watching', unreachable: 'Cannot reach', stopped: 'Stopped' } as const;
+const STATE_TEXT = { starting: 'Starting…', watching: 'Watching', unreachable: 'Cannot reach', error: 'Not watched', stopped: 'Stopped' } as const;
 
 export function SourcesScreen() {
   const { data, error } = useStationQuery('sources.list', {}, ['sources.changed']);
