@@ -32,8 +32,8 @@ import { createSyncFeature, type SyncFeature } from './sync/feature.ts';
 import { memorySecretStore, type SecretStore } from './sync/secrets.ts';
 import type { SyncTiming } from './sync/feature.ts';
 import { syncApi } from './api/sync.ts';
-
 import { orderLabel, worklistApi } from './api/worklist.ts';
+
 export interface StationConfig {
   dataDir: string;
   host: 'electron' | 'headless';
