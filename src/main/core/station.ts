@@ -50,6 +50,8 @@ export interface StationConfig {
   logger?: Logger;
   /** Settling knobs; tests may shorten the incomplete-file timeout. */
   stabilityMs?: number;
+  /** Files taken in at once (each holds at most one decode), from folders and cameras alike; default 4. */
+  ingestConcurrency?: number;
   /** Bounds on each watched folder (depth, entries, folders; watch-policy.ts); tests make them small. */
   watchLimits?: Partial<WatchLimits>;
   /** Handheld cameras: a folder standing in for the mount root (--volumes-root); each subfolder is a plugged-in volume. */
@@ -143,6 +145,7 @@ export class Station {
       log: this.log,
       fileNameRules: () => this.settings.get().fileNameRules,
       assessQuality: this.quality?.assess ?? null,
+      concurrency: config.ingestConcurrency,
     });
     this.sources = new SourceManager({
       repo: this.sourcesRepo,

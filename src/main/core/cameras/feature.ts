@@ -109,7 +109,6 @@ export class CamerasFeature {
   private readonly d: CamerasFeatureDeps;
   private readonly connected = new Map<string, Connected>();
   private readonly deviceLocks = new Map<string, Promise<void>>();
-  private readonly inFlight = new Map<string, Promise<string | null>>();
   private readonly lastProgressAt = new Map<string, number>();
   /** Every examine/import still running, including those of volumes already pulled out. */
   private readonly tasks = new Set<Promise<void>>();
@@ -312,7 +311,6 @@ export class CamerasFeature {
             pipeline: this.d.pipeline,
             log,
             concurrency: this.d.concurrency,
-            inFlight: this.inFlight,
             onProgress: this.onProgress,
             notice: (level, message) => this.d.notice(level, message),
             changed: () => this.changed(),

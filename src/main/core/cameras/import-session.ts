@@ -19,8 +19,6 @@ export interface SessionDeps {
   pipeline: IngestPipeline;
   log: Logger;
   concurrency?: number;
-  /** Ingests in flight across all imports, by hash. */
-  inFlight: Map<string, Promise<string | null>>;
   onProgress(p: ImportProgress): void;
   notice(level: 'info', message: string): void;
   changed(): void;
@@ -62,11 +60,9 @@ export async function runImportSession(d: SessionDeps, c: SessionTarget, plan: S
     files: todo,
     profile,
     repo,
-    images: d.images,
     pipeline: d.pipeline,
     log,
     concurrency: d.concurrency,
-    inFlight: d.inFlight,
     onProgress: d.onProgress,
   });
   c.sessionId = sessionId;

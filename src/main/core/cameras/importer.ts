@@ -1,7 +1,9 @@
 // One camera import: the files the ledger did not know, in the order taken, each read whole into
-// memory, hashed, and (when new) handed to the ingest pipeline, a few at a time. A file is never
-// given to the pipeline half-read, so pulling the cable leaves no temp file and no row: a read that
-// fails is dropped, and the file is taken next time. The ledger row is written after each commit.
+// memory and handed to the ingest pipeline, a few reads ahead. The pipeline hashes, de-duplicates
+// and decodes in its one bounded queue (shared with the watched folders) and says whether the
+// photo was new or already known. A file is never given to the pipeline half-read, so pulling the
+// cable leaves no temp file and no row: a read that fails is dropped, and the file is taken next
+// time. The ledger row is written after each commit.
 import { createHash } from 'node:crypto';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import type { FileNameRule } from '../../../shared/domain.ts';
@@ -51,13 +53,10 @@ export interface CameraImportOptions {
   files: readonly CameraPhoto[];
   profile: DeviceProfile;
   repo: CamerasRepo;
-  images: ImagesRepo;
-  pipeline: Pick<IngestPipeline, 'ingest' | 'refuse'>;
+  pipeline: Pick<IngestPipeline, 'take' | 'refuse'>;
   log: Logger;
-  /** Files read and ingested at once; a little read-ahead keeps the decoder busy. */
+  /** Files read ahead and waiting for the pipeline at once; the pipeline's queue bounds the decodes. */
   concurrency?: number;
-  /** Ingests in flight across all imports, by hash, so two cards with one photo never race. */
-  inFlight: Map<string, Promise<string | null>>;
   onProgress(p: ImportProgress): void;
 }
 
@@ -151,7 +150,7 @@ export class CameraImport {
   }
 
   private async takeOne(file: CameraPhoto, seq: number): Promise<void> {
-    const { images, pipeline, log, sessionId } = this.o;
+    const { pipeline, log, sessionId } = this.o;
     let bytes: Buffer;
     try {
       bytes = await readFile(file.path);
@@ -176,31 +175,20 @@ export class CameraImport {
       else this.counts.skipped++;
       return;
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const racing = this.o.inFlight.get(sha256);
-    if (racing) await racing.catch(() => null);
-    const known = images.bySha(sha256);
-    if (known && known.status === 'ready') {
-      this.record(file, seq, { kind: 'known', imageId: known.id, sha256 });
+    // Hashing, de-duplication (also against a photo of another card being taken in right now)
+    // and the decode happen once, in the pipeline's queue.
+    const r = await pipeline.take({ path: file.path, bytes, size: file.size, mtimeMs: file.mtimeMs, completeAt: Date.now() }, null, {
+      fileNameRules: profileRules(this.o.profile),
+    });
+    if (r.kind === 'known') {
+      this.record(file, seq, { kind: 'known', imageId: r.imageId, sha256: r.sha256 });
       return;
     }
-    const ingest = pipeline.ingest(
-      { path: file.path, bytes, size: file.size, mtimeMs: file.mtimeMs, completeAt: Date.now() },
-      null,
-      { fileNameRules: profileRules(this.o.profile) },
-    );
-    this.o.inFlight.set(sha256, ingest);
-    let imageId: string | null;
-    try {
-      imageId = await ingest;
-    } finally {
-      if (this.o.inFlight.get(sha256) === ingest) this.o.inFlight.delete(sha256);
-    }
-    if (imageId === null) {
+    if (r.kind !== 'new') {
       this.record(file, seq, { kind: 'refused' });
       return;
     }
-    this.record(file, seq, { kind: 'new', imageId, sha256 });
+    this.record(file, seq, { kind: 'new', imageId: r.imageId, sha256: r.sha256 });
     log.debug({ sessionId, seq }, 'camera photo taken in');
   }
 

@@ -16,7 +16,32 @@ export type DecodableInput =
   | { kind: 'encoded'; bytes: Buffer; invert?: boolean }
   | { kind: 'raw'; data: Buffer; width: number; height: number; channels: 1 | 3; invert?: boolean };
 
+let decodes = 0;
+let inFlight = 0;
+let peak = 0;
+
+/**
+ * Decodes started in this process, and the most that ever ran at once (the ingest benchmark
+ * reports decodes per photo; tests check that every decode waits its turn in the ingest queue).
+ */
+export const decodeStats = (): { started: number; peakInFlight: number } => ({ started: decodes, peakInFlight: peak });
+
+/** Tests: count the peak from now on. */
+export function resetDecodePeak(): void {
+  peak = inFlight;
+}
+
 export async function decodeReduced(input: DecodableInput, maxSide = ANALYSIS_MAX_SIDE): Promise<RawImage> {
+  decodes++;
+  peak = Math.max(peak, ++inFlight);
+  try {
+    return await decode(input, maxSide);
+  } finally {
+    inFlight--;
+  }
+}
+
+async function decode(input: DecodableInput, maxSide: number): Promise<RawImage> {
   let img =
     input.kind === 'encoded'
       ? sharp(input.bytes, { failOn: 'error', sequentialRead: true })

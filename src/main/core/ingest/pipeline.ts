@@ -1,5 +1,8 @@
 // The ingest pipeline for one complete file: hash, dedupe, metadata, one decode (thumbnail +
 // quality), spool, then one transaction for the row, and the event only after it commits.
+// Every file goes through one bounded work queue, whoever hands it in (a watched folder, a camera
+// import), so no more than `concurrency` decodes ever run at once; hashing and de-duplication
+// happen here, once, and the caller learns whether the bytes were new or already known.
 // When the data folder cannot be written (a full disk, SQLITE_FULL, a read-only folder), a file is
 // neither refused nor half-stored: its spool copy is removed unless a row references it, and it
 // waits in its camera folder until the storage gate offers it again.
@@ -11,6 +14,7 @@ import { newId, nowIso } from '../ids.ts';
 import type { Logger } from '../logger.ts';
 import { readImage, UnreadableFileError } from '../metadata/index.ts';
 import { renderPreview, type QualityAssessor } from '../imaging/render.ts';
+import { decodeStats } from '../imaging/decode.ts';
 import { md5Hex, sha256, type Spool } from '../spool.ts';
 import type { SettledFile } from '../sources/file-settler.ts';
 import { writeFailureKind, type WriteFailureKind } from '../storage/storage-state.ts';
@@ -25,6 +29,21 @@ export interface StorageGate {
   /** The file waits where it is and is offered again when intake resumes. */
   park(sourceId: string | null, filePath: string, size: number): void;
   writeFailed(err: unknown, kind: WriteFailureKind): void;
+}
+
+/**
+ * What became of one file: a new image, bytes the station already had (one more sighting), a
+ * visible refusal row, or a file left waiting in its folder because the data folder cannot be written.
+ */
+export type IngestResult =
+  | { kind: 'new'; imageId: string; sha256: string }
+  | { kind: 'known'; imageId: string; sha256: string }
+  | { kind: 'refused' }
+  | { kind: 'waiting' };
+
+export interface IngestOptions {
+  /** Tried before the station's own rules (a camera's device profile). */
+  fileNameRules?: FileNameRule[];
 }
 
 export interface PipelineDeps {
@@ -55,6 +74,11 @@ export class IngestPipeline {
     return this.queue.size;
   }
 
+  /** The most files ever taken in at once (each holds at most one decode): a bound tests can see. */
+  get peakInFlight(): number {
+    return this.queue.peak;
+  }
+
   addStoreHook(hook: StoreHook): void {
     this.storeHooks.push(hook);
   }
@@ -63,10 +87,28 @@ export class IngestPipeline {
     this.onSourceFile.push(cb);
   }
 
+  /** A watched folder's file: queued, nobody waits for the outcome. */
   submit(file: SettledFile, sourceId: string | null): void {
-    this.queue.push(async () => {
-      await this.ingest(file, sourceId);
+    this.take(file, sourceId).catch(() => undefined);
+  }
+
+  /**
+   * Queues one whole file and resolves with what became of it. Rejects only when the station's own
+   * side fails so that not even a refusal can be written (the database).
+   */
+  take(file: SettledFile, sourceId: string | null, opts: IngestOptions = {}): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push(() => this.run(file, sourceId, opts).then(resolve, reject));
     });
+  }
+
+  /**
+   * `opts.fileNameRules` are tried before the station's own (a camera's device profile); refused
+   * files still get their visible row. Returns the image id, or null when the file was refused.
+   */
+  async ingest(file: SettledFile, sourceId: string | null, opts: IngestOptions = {}): Promise<string | null> {
+    const r = await this.take(file, sourceId, opts);
+    return r.kind === 'new' || r.kind === 'known' ? r.imageId : null;
   }
 
   idle(): Promise<void> {
@@ -100,23 +142,20 @@ export class IngestPipeline {
     return !!s && s.image_id !== null && s.size_bytes === size && s.mtime_ms === mtimeMs;
   }
 
-  /**
-   * `opts.fileNameRules` are tried before the station's own (a camera's device profile); refused
-   * files still get their visible row. Returns the image id, or null when the file was refused.
-   */
-  async ingest(file: SettledFile, sourceId: string | null, opts: { fileNameRules?: FileNameRule[] } = {}): Promise<string | null> {
+  private async run(file: SettledFile, sourceId: string | null, opts: IngestOptions): Promise<IngestResult> {
     const storage = this.deps.storage;
     if (storage && !storage.accepting()) {
       storage.park(sourceId, file.path, file.size);
-      return null;
+      return { kind: 'waiting' };
     }
     try {
       const hash = sha256(file.bytes);
       // The same bytes arriving twice at once (a file reported again while it was being taken in,
-      // or a copy in another folder) wait for the first one and then count as a duplicate.
+      // a copy in another folder, the same photo on two cameras) wait for the first one and then
+      // count as a duplicate.
       for (let first = this.inFlight.get(hash); first; first = this.inFlight.get(hash)) await first;
       const existing = this.deps.images.bySha(hash);
-      if (existing) return this.recordDuplicate(file, hash, existing.id);
+      if (existing) return { kind: 'known', imageId: this.recordDuplicate(file, hash, existing.id), sha256: hash };
       const work = this.takeIn(file, sourceId, hash, opts);
       const settled = work.then(
         () => undefined,
@@ -124,19 +163,19 @@ export class IngestPipeline {
       );
       this.inFlight.set(hash, settled);
       try {
-        return await work;
+        return { kind: 'new', imageId: await work, sha256: hash };
       } finally {
         this.inFlight.delete(hash);
       }
     } catch (err) {
-      if (this.waitForStorage(err, file.path, sourceId, file.size)) return null;
+      if (this.waitForStorage(err, file.path, sourceId, file.size)) return { kind: 'waiting' };
       const reason =
         err instanceof UnreadableFileError
           ? err.message
           : `The file could not be taken in because of an unexpected error (${(err as Error).name}). It was left untouched; see the log.`;
       if (!(err instanceof UnreadableFileError)) this.deps.log.error({ err: (err as Error).message, sourceId }, 'ingest failed');
       this.refuse(file.path, sourceId, reason, file.size);
-      return null;
+      return { kind: 'refused' };
     }
   }
 
@@ -163,12 +202,12 @@ export class IngestPipeline {
     return imageId;
   }
 
-  private async takeIn(file: SettledFile, sourceId: string | null, hash: string, opts: { fileNameRules?: FileNameRule[] }): Promise<string> {
+  private async takeIn(file: SettledFile, sourceId: string | null, hash: string, opts: IngestOptions): Promise<string> {
     const { images, spool, events, log } = this.deps;
     const fileName = path.basename(file.path);
     const at = nowIso();
     const rules = opts.fileNameRules?.length ? [...opts.fileNameRules, ...this.deps.fileNameRules()] : this.deps.fileNameRules();
-    const { facts, preview } = await readImage(file.bytes, fileName, rules);
+    const { facts, preview } = await readImage(file.bytes, fileName, rules, { dicom: file.dicom });
     let thumbnail: Buffer | null = null;
     let quality = null;
     let previewNote: string | null = null;
@@ -216,7 +255,7 @@ export class IngestPipeline {
       if (!images.bySha(hash)) await spool.remove(hash).catch(() => undefined);
       throw err;
     }
-    log.info({ imageId: id, sha: hash.slice(0, 12), sourceId, format: facts.format, ms: Date.now() - file.completeAt }, 'image taken in');
+    log.info({ imageId: id, sha: hash.slice(0, 12), sourceId, format: facts.format, ms: Date.now() - file.completeAt, decodes: decodeStats().started }, 'image taken in');
     events.emit('images.changed', { ids: [id] });
     if (sourceId) for (const cb of this.onSourceFile) cb(sourceId);
     return id;

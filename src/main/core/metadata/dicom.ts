@@ -37,8 +37,14 @@ export const TRUNCATED_DICOM_MESSAGE =
 export const DAMAGED_DICOM_MESSAGE =
   'This DICOM file is damaged and cannot be read. Export it from the camera again.';
 
+let parses = 0;
+
+/** How many DICOM files this process has parsed (tests check that an ingest parses once). */
+export const dicomParseCount = (): number => parses;
+
 /** Parses a whole DICOM file; throws UnreadableFileError('corrupt-dicom') unless it parses to its end. */
 export function parseDicom(bytes: Buffer): ParsedDicom {
+  parses++;
   let layout: DicomLayout;
   try {
     layout = walkDicom(bytes);

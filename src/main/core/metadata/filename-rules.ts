@@ -51,8 +51,14 @@ const clean = (v: string | undefined): string | null => {
   return t ? t : null;
 };
 
+let applied = 0;
+
+/** How many times rules were applied to a name in this process (tests check: once per image). */
+export const fileNameRulesApplied = (): number => applied;
+
 /** The first rule that matches the file's base name, and what its groups say. */
 export function applyFileNameRules(fileName: string, rules: readonly FileNameRule[]): FileNameMatch | null {
+  applied++;
   const names = candidates(fileName);
   // No file system cameras write to allows longer names; a longer one is not a camera's and no rule reads it.
   if (utf8Length(names[0]!) > MAX_FILE_NAME_BYTES) return null;

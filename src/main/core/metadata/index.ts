@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { emptyFacts, type FileNameRule, type ImageFacts } from '../../../shared/domain.ts';
 import type { DecodableInput } from '../imaging/decode.ts';
-import { parseDicom } from './dicom.ts';
+import { parseDicom, type ParsedDicom } from './dicom.ts';
 import { dicomPreview, type NoPreview } from './dicom-preview.ts';
 import { UnreadableFileError } from './errors.ts';
 import { readExifFacts } from './exif.ts';
@@ -40,7 +40,16 @@ function notAnImageMessage(fileName: string): string {
   return 'This file is not in a format the station can read (JPEG, PNG, TIFF or DICOM).';
 }
 
-export async function readImage(bytes: Buffer, fileName: string, rules: FileNameRule[]): Promise<ReadImageResult> {
+export interface ReadImageOptions {
+  /** The parse of exactly these bytes, when the completion check made one: not parsed again. */
+  dicom?: ParsedDicom;
+}
+
+/**
+ * The file-name rules run here, once per image: `facts` says which rule matched
+ * (fileNameRuleId) and where the patient id and accession came from, for matching to read.
+ */
+export async function readImage(bytes: Buffer, fileName: string, rules: readonly FileNameRule[], opts: ReadImageOptions = {}): Promise<ReadImageResult> {
   if (bytes.length === 0) {
     throw new UnreadableFileError('empty-file', 'This file is empty (0 bytes). The camera may not have finished writing it, or the copy failed.');
   }
@@ -50,7 +59,7 @@ export async function readImage(bytes: Buffer, fileName: string, rules: FileName
   let facts: ImageFacts;
   let preview: DecodableInput | NoPreview;
   if (format === 'dicom' || format === 'dicom-raw') {
-    const parsed = parseDicom(bytes);
+    const parsed = opts.dicom ?? parseDicom(bytes);
     if (!parsed.layout.pixelData) {
       throw new UnreadableFileError('not-an-image', 'This DICOM file holds no picture (it may be a report or a worklist entry), so there is nothing to take in.');
     }

@@ -2,6 +2,7 @@
 // A file that never completes is reported once (not taken in half) and picked up again if it
 // changes later.
 import { readFile, stat } from 'node:fs/promises';
+import type { ParsedDicom } from '../metadata/dicom.ts';
 import { judgeCompleteness } from './completeness.ts';
 
 export interface SettledFile {
@@ -10,6 +11,11 @@ export interface SettledFile {
   size: number;
   mtimeMs: number;
   completeAt: number; // epoch ms when completeness was established
+  /**
+   * A DICOM's parse from the completion check, made from exactly `bytes` (the buffer read and
+   * judged is the one handed on), so the metadata stage reads it instead of parsing again.
+   */
+  dicom?: ParsedDicom;
 }
 
 export interface SettleLimits {
@@ -165,8 +171,8 @@ export class FileSettler {
       return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'gone' } : { kind: 'unreadable', reason: describeFsError(err) };
     }
     const judged = judgeCompleteness(bytes);
-    if (judged === 'incomplete') return { kind: 'wait', reason: incompleteReason(bytes) };
-    const quiet = judged === 'needs-stability' ? Math.max(0, limits.quietMs - (Date.now() - p.lastChangeAt)) : 0;
+    if (judged.state === 'incomplete') return { kind: 'wait', reason: incompleteReason(bytes) };
+    const quiet = judged.state === 'needs-stability' ? Math.max(0, limits.quietMs - (Date.now() - p.lastChangeAt)) : 0;
     await sleep(Math.max(limits.stabilityMs, quiet));
     let after;
     try {
@@ -179,7 +185,11 @@ export class FileSettler {
       p.lastChangeAt = Date.now();
       return { kind: 'wait', reason: 'The file is still being written.' };
     }
-    return { kind: 'done', file: { path, bytes, size: after.size, mtimeMs: after.mtimeMs, completeAt: Date.now() } };
+    // A file rewritten since it was read (a new size or time) waited above; the parse handed on is
+    // always of `bytes`, whatever the file on disk holds by now.
+    const file: SettledFile = { path, bytes, size: after.size, mtimeMs: after.mtimeMs, completeAt: Date.now() };
+    if (judged.dicom) file.dicom = judged.dicom;
+    return { kind: 'done', file };
   }
 }
 

@@ -19,9 +19,9 @@ const CLOSED_DAYS = 30;
 const same = (a: string | null, b: string | null): boolean => a !== null && b !== null && normalisePatientId(a) === normalisePatientId(b);
 
 /**
- * What matching needs from stored facts. The metadata stage has already filled ids the file did
- * not carry from the site's file-name rule; an id equal to what the rule gives is taken as coming
- * from the file name (weak: the safe side), any other id as the file's own metadata (strong).
+ * What matching needs from facts that do not say where their ids came from: the site's file-name
+ * rule is applied again; an id equal to what the rule gives is taken as coming from the file name
+ * (weak: the safe side), any other id as the file's own metadata (strong).
  */
 export function matchFactsFor(facts: ImageFacts, fileName: string, rules: readonly FileNameRule[]): MatchFacts {
   const rule = applyFileNameRules(fileName, rules);
@@ -32,6 +32,16 @@ export function matchFactsFor(facts: ImageFacts, fileName: string, rules: readon
     patientIdSource: same(facts.patientId, rule.patientId) ? 'filename' : 'metadata',
     accessionSource: same(facts.accessionNumber, rule.accessionNumber) ? 'filename' : 'metadata',
   };
+}
+
+/** The metadata stage ran the rules once and recorded where each id came from. */
+const carriesIdSources = (f: ImageFacts): boolean =>
+  (f.patientId === null || f.patientIdSource !== null) && (f.accessionNumber === null || f.accessionSource !== null);
+
+/** What matching needs from an image's facts: the rule's result as the metadata stage recorded it. */
+export function matchFactsOf(facts: ImageFacts, fileName: string, rules: () => readonly FileNameRule[]): MatchFacts {
+  if (!carriesIdSources(facts)) return matchFactsFor(facts, fileName, rules());
+  return { ...facts, fileNameRuleMatched: facts.fileNameRuleId !== null };
 }
 
 const toMatchOrder = (o: Pick<OrderRow, 'id' | 'patient_id' | 'accession_number' | 'external_order_id' | 'scheduled_step_id' | 'status' | 'scheduled_at'>): MatchOrder => ({
@@ -86,7 +96,7 @@ export class IngestMatcher {
   }
 
   decide(image: StoredImage): MatchResult {
-    return matchImage(matchFactsFor(image.facts, image.fileName, this.rules()), this.index);
+    return matchImage(matchFactsOf(image.facts, image.fileName, this.rules), this.index);
   }
 
   /**
