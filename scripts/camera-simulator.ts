@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { syntheticFundusJpeg } from '../test/fixtures/fundus.ts';
 
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const DEFAULT_PHOTO_DIR = process.env.CAPTURE_SHARED_DATA
   ? path.join(process.env.CAPTURE_SHARED_DATA, 'fundus')
   : path.resolve(repoRoot, '../shared/data/fundus');

@@ -17,7 +17,7 @@ import { judge, notRetinalRules } from '../src/main/core/imaging/quality/verdict
 import { auc, coefficientsModule, fitLogistic, meanSd } from './quality-fit-lib.ts';
 import { groupFolds, loadLabelledSet, type LabelledFile } from './quality-data.ts';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 const LAMBDA = 1;
 const FOLDS = 5;
 const GOOD_LEVELS = [0.3, 0.4, 0.5, 0.6, 0.7];

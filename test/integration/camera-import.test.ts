@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Station } from '../../src/main/core/station.ts';
-import { silentLogger } from '../../src/main/core/logger.ts';
+import { silentLogger } from '../../src/main/core/kernel/logger.ts';
 import { tempDir, waitFor } from '../fixtures/headless.ts';
 import { burstPhotos, cardPhotoBytes, copyVolume, plugIn, pullOut, writeCard, yank } from '../fixtures/camera-volume.ts';
 import { hasSharedData } from '../fixtures/shared-data.ts';

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Station, type StationConfig } from '../../src/main/core/station.ts';
-import { silentLogger } from '../../src/main/core/logger.ts';
+import { silentLogger } from '../../src/main/core/kernel/logger.ts';
 import type { DiskSpace } from '../../src/main/core/storage/storage-guard.ts';
 import { startHost, tempDir, waitFor } from '../fixtures/headless.ts';
 import { syntheticFundusJpeg } from '../fixtures/fundus.ts';

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Station } from '../../src/main/core/station.ts';
-import { silentLogger } from '../../src/main/core/logger.ts';
+import { silentLogger } from '../../src/main/core/kernel/logger.ts';
 import { startHost, tempDir, waitFor, type RunningHost } from '../fixtures/headless.ts';
 import { syntheticFundusJpeg } from '../fixtures/fundus.ts';
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Station } from '../../src/main/core/station.ts';
-import { silentLogger } from '../../src/main/core/logger.ts';
+import { silentLogger } from '../../src/main/core/kernel/logger.ts';
 import { startHost, tempDir, waitFor, type RunningHost } from '../fixtures/headless.ts';
 import { syntheticFundusJpeg } from '../fixtures/fundus.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openDatabase, migrate } from '../../src/main/core/db/connection.ts';
-import { Spool, sha256 } from '../../src/main/core/spool.ts';
+import { openDatabase, migrate } from '../../src/main/core/store/connection.ts';
+import { Spool, sha256 } from '../../src/main/core/store/spool.ts';
 import { tempDir } from '../fixtures/headless.ts';
 
 describe('database', () => {

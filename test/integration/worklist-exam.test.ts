@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Station } from '../../src/main/core/station.ts';
-import { silentLogger } from '../../src/main/core/logger.ts';
+import { silentLogger } from '../../src/main/core/kernel/logger.ts';
 import type { MethodOutput } from '../../src/shared/contract/index.ts';
 import { tempDir, waitFor } from '../fixtures/headless.ts';
 import { syntheticFundusJpeg } from '../fixtures/fundus.ts';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Station } from '../../src/main/core/station.ts';
-import { createLogger } from '../../src/main/core/logger.ts';
+import { createLogger } from '../../src/main/core/kernel/logger.ts';
 import { tempDir } from '../fixtures/headless.ts';
 import { hasSharedData, sharedPath } from '../fixtures/shared-data.ts';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const src = path.join(root, 'src');
 
 type Layer = 'shared' | 'kernel' | 'store' | 'feature' | 'api' | 'root' | 'host' | 'preload' | 'renderer';
@@ -48,6 +48,9 @@ function forbiddenPackage(layer: Layer, spec: string, rel: string): string | nul
   if (isElectron && !(rel.startsWith('main/electron/') || layer === 'preload')) return "only the Electron host and the preload import 'electron'";
   return null;
 }
+
+/** A statement prepared, run or a pragma set on a database handle (not RegExp.exec). */
+const SQL_CALL = /\.prepare\s*[<(]|\bdb\.exec\(|\.pragma\(/;
 
 const IMPORT_RE = /(?:^|\n)\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
@@ -143,7 +146,18 @@ describe('the layer map', () => {
     expect(cycles(graph.edges)).toEqual([]);
   });
 
+  it('SQL lives in the store only: no statement is prepared or run anywhere else', () => {
+    const outside = walk(path.join(src, 'main'))
+      .map((f) => toRel(f))
+      .filter((rel) => layerOf(rel) !== 'store')
+      .filter((rel) => SQL_CALL.test(readFileSync(path.join(src, rel), 'utf8')));
+    expect(outside).toEqual([]);
+  });
+
   it('the checks can fail (so they cannot pass vacuously)', () => {
+    expect(SQL_CALL.test("db.prepare<[string], Row>('SELECT 1')")).toBe(true);
+    expect(SQL_CALL.test("this.d.db.exec('VACUUM')")).toBe(true);
+    expect(SQL_CALL.test('/^a$/.exec(name)')).toBe(false);
     expect(importsOf("import type { A } from '../x.ts';\nexport { b } from './b.ts';\nconst m = await import('./c.ts');")).toEqual([
       '../x.ts',
       './b.ts',

@@ -7,10 +7,10 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/main/core/db/connection.ts';
-import { migrations } from '../../src/main/core/db/migrations/index.ts';
-import { SettingsRepo } from '../../src/main/core/db/settings-repo.ts';
-import { newId } from '../../src/main/core/ids.ts';
+import { migrate } from '../../src/main/core/store/connection.ts';
+import { migrations } from '../../src/main/core/store/migrations/index.ts';
+import { SettingsRepo } from '../../src/main/core/store/settings.ts';
+import { newId } from '../../src/main/core/kernel/ids.ts';
 import { CloudSettingsStore } from '../../src/main/core/sync/cloud-settings.ts';
 import { Outbox } from '../../src/main/core/store/outbox.ts';
 import { encryptedFileSecretStore, headlessSecretStore, memorySecretStore, type SecretCipher } from '../../src/main/core/sync/secrets.ts';

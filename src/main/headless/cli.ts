@@ -24,7 +24,7 @@ const usage = `Usage: npm run headless -- --data DIR [--watch DIR ...] [--port N
 // ingests in flight a larger pool keeps fsyncs from stalling decodes. Set before any async work.
 process.env.UV_THREADPOOL_SIZE ??= '8';
 
-const repoRoot = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+const repoRoot = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
 async function main(): Promise<void> {
   let args;

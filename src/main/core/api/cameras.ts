@@ -4,7 +4,7 @@ import type { MethodOutput, volumeMethods } from '../../../shared/contract/index
 import { StationError } from '../../../shared/errors.ts';
 import { DEFAULT_PROFILE, progressPayload, type CamerasFeature, type Connected } from '../cameras/feature.ts';
 import { connectedMessage, sessionLevel } from '../cameras/messages.ts';
-import type { SessionRow } from '../cameras/repo.ts';
+import type { SessionRow } from '../store/cameras.ts';
 import { groupBursts } from '../worklist/bursts.ts';
 import { toSummary } from './images.ts';
 import type { Handlers, MediaUrls } from './types.ts';

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { isMethodName, methods } from '../../../shared/contract/index.ts';
 import { StationError } from '../../../shared/errors.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../kernel/logger.ts';
 import type { StationApi } from './types.ts';
 import { internalError, logUnexpected } from './unexpected.ts';
 

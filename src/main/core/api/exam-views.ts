@@ -5,10 +5,10 @@ import type { OrderSummary, Exam, ExamImage, AuditEntry } from '../../../shared/
 import type { MethodOutput } from '../../../shared/contract/index.ts';
 import { StationError } from '../../../shared/errors.ts';
 import { localDateString, type Sex } from '../../../shared/orders.ts';
-import type { ImageRow } from '../db/images-repo.ts';
+import type { ImageRow } from '../store/images.ts';
 import { groupBursts } from '../worklist/bursts.ts';
 import { examState, type Eye } from '../worklist/exam-state.ts';
-import type { EyeStatsRow, ExamEyeRow, OrderRow, OrdersRepo } from '../worklist/orders-repo.ts';
+import type { EyeStatsRow, ExamEyeRow, OrderRow, OrdersRepo } from '../store/orders.ts';
 import { toSummary } from './images.ts';
 import type { MediaUrls } from './types.ts';
 

@@ -1,6 +1,6 @@
 import { StationError } from '../../../shared/errors.ts';
 import type { MethodOutput } from '../../../shared/contract/index.ts';
-import type { ImageRow, ImagesRepo } from '../db/images-repo.ts';
+import type { ImageRow, ImagesRepo } from '../store/images.ts';
 import type { Handlers, MediaUrls } from './types.ts';
 
 type Summary = MethodOutput<'images.list'>['items'][number];

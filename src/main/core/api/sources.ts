@@ -1,6 +1,6 @@
 import type { MethodOutput } from '../../../shared/contract/index.ts';
-import type { SourceRow } from '../db/sources-repo.ts';
-import type { ImagesRepo } from '../db/images-repo.ts';
+import type { SourceRow } from '../store/sources.ts';
+import type { ImagesRepo } from '../store/images.ts';
 import type { SourceManager } from '../sources/source-manager.ts';
 import type { Handlers } from './types.ts';
 

@@ -3,7 +3,7 @@
 // error's message is left out (it may name a file, and so a patient), the stack frames are kept.
 import { randomBytes } from 'node:crypto';
 import { StationError } from '../../../shared/errors.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../kernel/logger.ts';
 
 export function newErrorRef(): string {
   return randomBytes(5).toString('hex');

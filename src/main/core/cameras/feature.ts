@@ -10,18 +10,18 @@ import { stat } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import { deviceProfileSchema, type DeviceProfile } from '../../../shared/devices.ts';
 import { StationError } from '../../../shared/errors.ts';
-import type { ImagesRepo } from '../db/images-repo.ts';
-import type { EventBus } from '../events.ts';
+import type { ImagesRepo } from '../store/images.ts';
+import type { EventBus } from '../kernel/events.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
-import { nowIso } from '../ids.ts';
-import type { Logger } from '../logger.ts';
-import type { Spool } from '../spool.ts';
+import { nowIso } from '../kernel/ids.ts';
+import type { Logger } from '../kernel/logger.ts';
+import type { Spool } from '../store/spool.ts';
 import { createVolumeLister, createVolumeMonitor, listCameraPhotos, recogniseCamera, volumeKey, type Volume, type VolumeMonitor } from '../sources/volumes/index.ts';
 import { deviceName, identityKey, readPhotoIdentity } from './identify.ts';
 import type { CameraImport, ImportProgress } from './importer.ts';
 import { runImportSession } from './import-session.ts';
 import { failedMessage, STALE_MESSAGE } from './messages.ts';
-import { CamerasRepo } from './repo.ts';
+import { CamerasRepo } from '../store/cameras.ts';
 import { sendBurst, type BurstResult } from './send-burst.ts';
 
 /** Used when no profile matches: photos in DCIM, bursts of photos within 10 s, nothing deleted. */

@@ -3,14 +3,14 @@
 // confirmed in the spool are deleted from the camera, and the session ends with the operator's
 // message. The caller holds the device lock.
 import type { DeviceProfile } from '../../../shared/devices.ts';
-import type { ImagesRepo } from '../db/images-repo.ts';
+import type { ImagesRepo } from '../store/images.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
-import type { Logger } from '../logger.ts';
-import type { Spool } from '../spool.ts';
+import type { Logger } from '../kernel/logger.ts';
+import type { Spool } from '../store/spool.ts';
 import { filesToImport, ledgerKey, ledgerLookup, type CameraPhoto } from '../sources/volumes/index.ts';
 import { CameraImport, deleteConfirmed, type ImportProgress, type ImportResult } from './importer.ts';
 import { closingMessage, connectedMessage, doneMessage, failedMessage, removedMessage, type SessionFigures } from './messages.ts';
-import type { CamerasRepo } from './repo.ts';
+import type { CamerasRepo } from '../store/cameras.ts';
 
 export interface SessionDeps {
   repo: CamerasRepo;

@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { readFile, stat, unlink } from 'node:fs/promises';
 import type { FileNameRule } from '../../../shared/domain.ts';
 import type { DeviceProfile } from '../../../shared/devices.ts';
-import type { ImagesRepo } from '../db/images-repo.ts';
+import type { ImagesRepo } from '../store/images.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
-import type { Logger } from '../logger.ts';
-import type { Spool } from '../spool.ts';
+import type { Logger } from '../kernel/logger.ts';
+import type { Spool } from '../store/spool.ts';
 import type { CameraPhoto } from '../sources/volumes/camera.ts';
-import type { CamerasRepo, FileOutcome } from './repo.ts';
+import type { CamerasRepo, FileOutcome } from '../store/cameras.ts';
 
 export interface ImportCounts {
   doneFiles: number;

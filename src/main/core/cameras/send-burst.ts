@@ -4,7 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import { StationError } from '../../../shared/errors.ts';
 import { assignImages } from '../worklist/assign.ts';
-import type { CamerasRepo } from './repo.ts';
+import type { CamerasRepo } from '../store/cameras.ts';
 
 export interface BurstResult {
   orderId: string | null;

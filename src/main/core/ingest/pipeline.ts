@@ -8,14 +8,14 @@
 // waits in its camera folder until the storage gate offers it again.
 import path from 'node:path';
 import type { FileNameRule, ImageFacts } from '../../../shared/domain.ts';
-import type { ImagesRepo } from '../db/images-repo.ts';
-import type { EventBus } from '../events.ts';
-import { newId, nowIso } from '../ids.ts';
-import type { Logger } from '../logger.ts';
+import type { ImagesRepo } from '../store/images.ts';
+import type { EventBus } from '../kernel/events.ts';
+import { newId, nowIso } from '../kernel/ids.ts';
+import type { Logger } from '../kernel/logger.ts';
 import { readImage, UnreadableFileError } from '../metadata/index.ts';
 import { renderPreview, type QualityAssessor } from '../imaging/render.ts';
 import { decodeStats } from '../imaging/decode.ts';
-import { md5Hex, sha256, type Spool } from '../spool.ts';
+import { md5Hex, sha256, type Spool } from '../store/spool.ts';
 import type { SettledFile } from '../sources/file-settler.ts';
 import { writeFailureKind, type WriteFailureKind } from '../storage/storage-state.ts';
 import { WorkQueue } from './work-queue.ts';

@@ -1,7 +1,7 @@
 // Per-service lanes: online, or offline (no answer at all) until a cheap reachability check (one
 // HEAD to the service's origin, no credentials) gets any answer; and the service's clock, from
 // the Date header of its answers. Credentials pauses are the runner's (they are persisted).
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../kernel/logger.ts';
 import { clockSkewMs, isClockSkewReportable } from '../sync/retry-policy.ts';
 import type { LaneProblem, LaneSpec, LaneView } from './types.ts';
 

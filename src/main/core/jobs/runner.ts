@@ -12,7 +12,7 @@
 // Stopping (operator pause, close, new settings) aborts what runs; it goes back to waiting without
 // counting an attempt. Adding a kind: a file with its KindSpec, runner.register(kind) (and its lane,
 // runner.addLane, if it talks to a new service). See docs/SYNC.md, "The job runner".
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../kernel/logger.ts';
 import type { JobKind, JobRow, Outbox } from '../store/outbox.ts';
 import { nextAttemptDelayMs } from '../sync/retry-policy.ts';
 import { safeCode } from '../sync/sync-error.ts';

@@ -3,10 +3,10 @@
 // and sources.add answers once the first look is done or after a few seconds, whichever is first.
 import path from 'node:path';
 import { StationError } from '../../../shared/errors.ts';
-import type { SourcesRepo, SourceRow } from '../db/sources-repo.ts';
-import type { EventBus } from '../events.ts';
-import { newId, nowIso } from '../ids.ts';
-import type { Logger } from '../logger.ts';
+import type { SourcesRepo, SourceRow } from '../store/sources.ts';
+import type { EventBus } from '../kernel/events.ts';
+import { newId, nowIso } from '../kernel/ids.ts';
+import type { Logger } from '../kernel/logger.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import { FolderSource, needsPolling } from './folder-source.ts';
 import type { SettleLimits } from './file-settler.ts';

@@ -8,9 +8,9 @@
 import { open, rm, statfs as fsStatfs } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { PRIVATE_FILE_MODE } from '../data-dir.ts';
-import { newId, nowIso } from '../ids.ts';
-import type { Logger } from '../logger.ts';
+import { PRIVATE_FILE_MODE } from '../kernel/data-dir.ts';
+import { newId, nowIso } from '../kernel/ids.ts';
+import type { Logger } from '../kernel/logger.ts';
 import {
   codeOf,
   resumedMessage,

@@ -9,7 +9,7 @@ import {
   type CloudSettings,
   type CloudSettingsInput,
 } from '../../../shared/sync.ts';
-import type { SettingsRepo } from '../db/settings-repo.ts';
+import type { SettingsRepo } from '../store/settings.ts';
 import type { SecretStore } from './secrets.ts';
 import type { CloudSettingsPatch, CloudSettingsState } from '../../../shared/contract/sync.ts';
 

@@ -4,12 +4,12 @@
 // spreads the api (api/sync.ts) into its own, calls start() once the station is up and close()
 // before the database closes.
 import type { Database } from 'better-sqlite3';
-import type { EventBus } from '../events.ts';
-import type { Hooks } from '../hooks.ts';
-import type { Logger } from '../logger.ts';
-import type { SettingsRepo } from '../db/settings-repo.ts';
-import { newId } from '../ids.ts';
-import { writeAudit } from '../worklist/audit.ts';
+import type { EventBus } from '../kernel/events.ts';
+import type { Hooks } from '../kernel/hooks.ts';
+import type { Logger } from '../kernel/logger.ts';
+import type { SettingsRepo } from '../store/settings.ts';
+import { newId } from '../kernel/ids.ts';
+import { writeAudit } from '../store/audit.ts';
 import { Outbox, type JobKind, type JobState } from '../store/outbox.ts';
 import { OutboxReads, type JobListRow } from '../store/outbox-reads.ts';
 import { JobRunner } from '../jobs/runner.ts';

@@ -9,7 +9,7 @@ import type { Database } from 'better-sqlite3';
 import type { KindSpec } from '../jobs/types.ts';
 import type { JobRow, Outbox } from '../store/outbox.ts';
 import type { OutboxReads } from '../store/outbox-reads.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../kernel/logger.ts';
 import type { ResolvedCloudSettings } from './cloud-settings.ts';
 import { buildOrderRequest, idempotencyKey, orderControlCodeFor, type OrderExam, type OrderRequest } from './order-request.ts';
 import { submitOrder } from './order-submit.ts';

@@ -6,7 +6,7 @@
 import type { KindSpec } from '../jobs/types.ts';
 import type { Outbox } from '../store/outbox.ts';
 import type { OutboxReads } from '../store/outbox-reads.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../kernel/logger.ts';
 import { blobExtensionFor, contentTypeFor } from '../../../shared/blob-names.ts';
 import { createBlobUploader, type BlobUploader, type BlobUploaderOptions } from './blob-uploader.ts';
 import { buildBlobMetadata } from './blob-metadata.ts';

@@ -4,17 +4,18 @@
 import type { Database } from 'better-sqlite3';
 import { StationError } from '../../../shared/errors.ts';
 import { isOpenOrderStatus, type OrderInput } from '../../../shared/orders.ts';
-import type { ImageRow } from '../db/images-repo.ts';
-import type { EventBus } from '../events.ts';
-import type { Hooks } from '../hooks.ts';
-import { newId, nowIso } from '../ids.ts';
-import type { Logger } from '../logger.ts';
+import type { ImageRow } from '../store/images.ts';
+import type { EventBus } from '../kernel/events.ts';
+import type { Hooks } from '../kernel/hooks.ts';
+import { newId, nowIso } from '../kernel/ids.ts';
+import type { Logger } from '../kernel/logger.ts';
 import { assignImages } from './assign.ts';
 import { EYE_WORDS, examState, type Eye } from './exam-state.ts';
-import { writeAudit } from './audit.ts';
+import { writeAudit } from '../store/audit.ts';
+import { ImageLinks } from '../store/image-links.ts';
 import type { IngestMatcher } from './ingest-match.ts';
 import type { Operators } from './operators.ts';
-import { orderDay, type OrderFields, type OrderRow, type OrdersRepo } from './orders-repo.ts';
+import { orderDay, type OrderFields, type OrderRow, type OrdersRepo } from '../store/orders.ts';
 
 
 export interface ExamServiceDeps {
@@ -76,9 +77,11 @@ export function changedFields(before: OrderFields, after: OrderFields): { before
 
 export class ExamService {
   private readonly d: ExamServiceDeps;
+  private readonly links: ImageLinks;
 
   constructor(deps: ExamServiceDeps) {
     this.d = deps;
+    this.links = new ImageLinks(deps.db);
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -110,7 +113,7 @@ export class ExamService {
   }
 
   private image(imageId: string): ImageRow {
-    const row = this.d.db.prepare<[string], ImageRow>('SELECT * FROM images WHERE id = ?').get(imageId);
+    const row = this.links.image(imageId);
     if (!row || row.status !== 'ready') throw new StationError('not-found', 'That photo is no longer here.');
     return row;
   }
@@ -199,7 +202,7 @@ export class ExamService {
       }
       const previous = state?.best_image_id ?? null;
       if (previous === imageId) return;
-      const prevName = previous ? (this.d.db.prepare<[string], { file_name: string }>('SELECT file_name FROM images WHERE id = ?').get(previous)?.file_name ?? null) : null;
+      const prevName = previous ? (this.links.image(previous)?.file_name ?? null) : null;
       this.d.repo.setEye(orderId, eye, imageId, state?.ungradable_reason ?? null);
       writeAudit(this.d.db, {
         operator: c.operator,
@@ -308,7 +311,7 @@ export class ExamService {
     const img = this.image(imageId);
     if (!img.order_id || img.match_confidence !== 'weak') return;
     this.openOrder(img.order_id, 'changing it');
-    this.d.db.prepare("UPDATE images SET match_confidence = 'confirmed', updated_at = ? WHERE id = ?").run(c.at, imageId);
+    this.links.confirm(imageId, c.at);
     writeAudit(this.d.db, {
       operator: c.operator,
       action: 'confirm-link',
@@ -327,7 +330,7 @@ export class ExamService {
       if (img.order_id) this.openOrder(img.order_id, 'rejecting a photo');
       const clean = reason.trim();
       if ((img.rejected_reason ?? null) === clean) return;
-      this.d.db.prepare('UPDATE images SET rejected_reason = ?, updated_at = ? WHERE id = ?').run(clean, c.at, imageId);
+      this.links.setRejected(imageId, clean, c.at);
       this.dropBestPicks(c, img, null, null);
       writeAudit(this.d.db, { operator: c.operator, action: 'reject', orderId: img.order_id ?? null, imageId, before: { rejected: img.rejected_reason ?? null }, after: { rejected: clean } });
       if (img.order_id) c.orders.add(img.order_id);
@@ -340,7 +343,7 @@ export class ExamService {
       const img = this.image(imageId);
       if (!img.rejected_reason) return;
       if (img.order_id) this.openOrder(img.order_id, 'changing it');
-      this.d.db.prepare('UPDATE images SET rejected_reason = NULL, updated_at = ? WHERE id = ?').run(c.at, imageId);
+      this.links.setRejected(imageId, null, c.at);
       writeAudit(this.d.db, { operator: c.operator, action: 'unreject', orderId: img.order_id ?? null, imageId, before: { rejected: img.rejected_reason }, after: { rejected: null } });
       if (img.order_id) c.orders.add(img.order_id);
       c.images.add(imageId);

@@ -1,9 +1,9 @@
 // One exam's state, decided from its rows: per eye the photos in the order taken, the best one
 // and whether the eye is gradable; the photos still needing an eye; and what blocks completing
 // it. Pure: the exam view (api/exam-views.ts) and "complete" (exam-service.ts) share it.
-import type { ImageRow } from '../db/images-repo.ts';
+import type { ImageRow } from '../store/images.ts';
 import { chooseBestImage, eyeGradable, inOrderTaken, type BestRule, type EyeGradable, type EyeImage } from './best-image.ts';
-import type { ExamEyeRow } from './orders-repo.ts';
+import type { ExamEyeRow } from '../store/orders.ts';
 
 export type Eye = 'OD' | 'OS';
 export const EYES: readonly Eye[] = ['OD', 'OS'];

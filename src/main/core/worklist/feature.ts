@@ -13,15 +13,16 @@ import {
   type WorklistSettingsPatch,
   type WorklistSettingsView,
 } from '../../../shared/worklist-settings.ts';
-import type { SettingsRepo } from '../db/settings-repo.ts';
-import type { EventBus } from '../events.ts';
-import type { Hooks } from '../hooks.ts';
+import type { SettingsRepo } from '../store/settings.ts';
+import type { EventBus } from '../kernel/events.ts';
+import type { Hooks } from '../kernel/hooks.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../kernel/logger.ts';
+import { writeAudit } from '../store/audit.ts';
 import { ExamService } from './exam-service.ts';
 import { IngestMatcher } from './ingest-match.ts';
 import { Operators } from './operators.ts';
-import { OrdersRepo } from './orders-repo.ts';
+import { OrdersRepo } from '../store/orders.ts';
 import { WorklistSync } from './worklist-sync.ts';
 import type { SecretStore } from '../sync/secrets.ts';
 import { moveClearToken, nextToken, saveToken, storedForm, WORKLIST_TOKEN_SECRET } from './worklist-token.ts';
@@ -104,9 +105,7 @@ export class WorklistFeature {
       this.d.settingsRepo.set(SETTINGS_KEY, storedForm(next));
       // The audit trail says what changed, never the token itself.
       const view = (s: WorklistSettings) => toWorklistSettingsView(s);
-      this.d.db
-        .prepare('INSERT INTO audit (at, operator, action, before, after) VALUES (?, ?, ?, ?, ?)')
-        .run(new Date().toISOString(), operator, 'worklist-settings', JSON.stringify(view(current)), JSON.stringify(view(next)));
+      writeAudit(this.d.db, { operator, action: 'worklist-settings', before: view(current), after: view(next) });
     })();
     this.cached = next;
     this.d.log.info({ http: next.http.enabled, folder: next.folder.enabled }, 'worklist settings changed');

@@ -1,14 +1,15 @@
 // Matching at ingest: runs inside the transaction that stores a new image (IngestPipeline store
 // hook), against an in-memory index of the orders, so a match costs a few Map lookups however many
 // orders there are. The index is refreshed after every committed order change.
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { FileNameRule, ImageFacts } from '../../../shared/domain.ts';
 import { localDateString, normalisePatientId } from '../../../shared/orders.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../kernel/logger.ts';
 import { applyFileNameRules } from '../metadata/filename-rules.ts';
-import { writeAudit } from './audit.ts';
+import { writeAudit } from '../store/audit.ts';
+import { ImageLinks } from '../store/image-links.ts';
 import { buildMatchIndex, indexOrder, matchImage, unindexOrder, type MatchCandidates, type MatchFacts, type MatchOrder, type MatchResult } from './matching.ts';
-import type { OrderRow, OrdersRepo } from './orders-repo.ts';
+import type { OrderRow, OrdersRepo } from '../store/orders.ts';
 
 /** The name automatic links are audited under. */
 export const STATION_OPERATOR = 'Station (automatic)';
@@ -65,7 +66,7 @@ export class IngestMatcher {
   private readonly repo: OrdersRepo;
   private readonly rules: () => readonly FileNameRule[];
   private readonly log: Logger;
-  private readonly update: Statement;
+  private readonly links: ImageLinks;
   private index: MatchCandidates = buildMatchIndex([]);
 
   constructor(db: Database, repo: OrdersRepo, rules: () => readonly FileNameRule[], log: Logger) {
@@ -73,7 +74,7 @@ export class IngestMatcher {
     this.repo = repo;
     this.rules = rules;
     this.log = log;
-    this.update = db.prepare('UPDATE images SET order_id = @orderId, eye = @eye, match_rule = @rule, match_confidence = @confidence, match_note = @note WHERE id = @id');
+    this.links = new ImageLinks(db);
   }
 
   get size(): number {
@@ -107,7 +108,7 @@ export class IngestMatcher {
     try {
       this.db.transaction(() => {
         const r = this.decide(image);
-        this.update.run({ id: image.id, orderId: r.orderId, eye: r.eye, rule: r.rule, confidence: r.confidence, note: r.note });
+        this.links.link({ id: image.id, orderId: r.orderId, eye: r.eye, rule: r.rule, confidence: r.confidence, note: r.note, at: new Date().toISOString() });
         if (r.orderId) {
           this.repo.refreshStatus(r.orderId, new Date().toISOString());
           writeAudit(this.db, {

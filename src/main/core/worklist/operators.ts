@@ -3,9 +3,10 @@
 // restart or a second window keeps it, and every change is audited under that name.
 import type { Database } from 'better-sqlite3';
 import { StationError } from '../../../shared/errors.ts';
-import type { SettingsRepo } from '../db/settings-repo.ts';
-import { newId, nowIso } from '../ids.ts';
-import { writeAudit } from './audit.ts';
+import type { SettingsRepo } from '../store/settings.ts';
+import { newId, nowIso } from '../kernel/ids.ts';
+import { writeAudit } from '../store/audit.ts';
+import { OperatorsRepo } from '../store/operators.ts';
 
 const CURRENT_KEY = 'worklist.currentOperator';
 
@@ -17,20 +18,22 @@ export interface Operator {
 export class Operators {
   private readonly db: Database;
   private readonly settings: SettingsRepo;
+  private readonly repo: OperatorsRepo;
 
   constructor(db: Database, settings: SettingsRepo) {
     this.db = db;
     this.settings = settings;
+    this.repo = new OperatorsRepo(db);
   }
 
   list(): Operator[] {
-    return this.db.prepare<[], Operator>('SELECT id, name FROM operators WHERE active = 1 ORDER BY name COLLATE NOCASE').all();
+    return this.repo.active();
   }
 
   current(): Operator | null {
     const stored = this.settings.get<{ id: string } | null>(CURRENT_KEY);
     if (!stored?.id) return null;
-    return this.db.prepare<[string], Operator>('SELECT id, name FROM operators WHERE id = ? AND active = 1').get(stored.id) ?? null;
+    return this.repo.activeById(stored.id) ?? null;
   }
 
   /** The name to audit a change under; refuses plainly when nobody has started a shift. */
@@ -43,14 +46,14 @@ export class Operators {
   add(name: string): Operator {
     const clean = name.trim().replace(/\s+/g, ' ');
     return this.db.transaction(() => {
-      const existing = this.db.prepare<[string], Operator & { active: number }>('SELECT id, name, active FROM operators WHERE name = ? COLLATE NOCASE').get(clean);
+      const existing = this.repo.byName(clean);
       let op: Operator;
       if (existing) {
-        if (!existing.active) this.db.prepare('UPDATE operators SET active = 1 WHERE id = ?').run(existing.id);
+        if (!existing.active) this.repo.reactivate(existing.id);
         op = { id: existing.id, name: existing.name };
       } else {
         op = { id: newId(), name: clean };
-        this.db.prepare('INSERT INTO operators (id, name, active, created_at) VALUES (?, ?, 1, ?)').run(op.id, op.name, nowIso());
+        this.repo.insert(op.id, op.name, nowIso());
         writeAudit(this.db, { operator: op.name, action: 'operator-add', after: { name: op.name } });
       }
       this.start(op);
@@ -60,7 +63,7 @@ export class Operators {
 
   signIn(id: string): Operator {
     return this.db.transaction(() => {
-      const op = this.db.prepare<[string], Operator>('SELECT id, name FROM operators WHERE id = ? AND active = 1').get(id);
+      const op = this.repo.activeById(id);
       if (!op) throw new StationError('not-found', 'That name is no longer on the list. Add it again.');
       this.start(op);
       return op;

@@ -6,14 +6,14 @@ import type { Database } from 'better-sqlite3';
 import type { ProviderStatus } from '../../../shared/contract/worklist.ts';
 import { normalisePatientId, type WorklistEntry } from '../../../shared/orders.ts';
 import type { WorklistSettings } from '../../../shared/worklist-settings.ts';
-import { newId, nowIso } from '../ids.ts';
-import type { Logger } from '../logger.ts';
-import { writeAudit } from './audit.ts';
+import { newId, nowIso } from '../kernel/ids.ts';
+import type { Logger } from '../kernel/logger.ts';
+import { writeAudit } from '../store/audit.ts';
 import { changedFields } from './exam-service.ts';
 import { readWorklistFolder } from './providers/folder.ts';
 import { fetchHttpWorklist } from './providers/http-json.ts';
 import { WorklistProviderError, type RejectedRow } from './providers/result.ts';
-import type { OrderFields, OrdersRepo } from './orders-repo.ts';
+import type { OrderFields, OrdersRepo } from '../store/orders.ts';
 
 export type ProviderId = 'http' | 'folder';
 

@@ -4,9 +4,9 @@
 import type { Database } from 'better-sqlite3';
 import { StationError } from '../../../shared/errors.ts';
 import type { WorklistSettings } from '../../../shared/worklist-settings.ts';
-import { scrubFreedSpace } from '../db/connection.ts';
-import type { SettingsRepo } from '../db/settings-repo.ts';
-import type { Logger } from '../logger.ts';
+import { scrubFreedSpace } from '../store/connection.ts';
+import type { SettingsRepo } from '../store/settings.ts';
+import type { Logger } from '../kernel/logger.ts';
 import { SECRET_ENV, type SecretStore } from '../sync/secrets.ts';
 
 export const WORKLIST_TOKEN_SECRET = 'worklistHttpToken' as const;

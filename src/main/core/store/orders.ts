@@ -2,7 +2,7 @@
 // Statements only; the services decide and wrap them in transactions.
 import type { Database, Statement } from 'better-sqlite3';
 import { localDateString, normalisePatientId, type OrderStatus } from '../../../shared/orders.ts';
-import type { ImageRow } from '../db/images-repo.ts';
+import type { ImageRow } from './images.ts';
 
 export interface OrderRow {
   id: string;

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { existsSync, renameSync } from 'node:fs';
-import { ensurePrivateFile } from '../data-dir.ts';
+import { ensurePrivateFile } from '../kernel/data-dir.ts';
 import { migrations as allMigrations, type Migration } from './migrations/index.ts';
 
 export interface OpenResult {

@@ -1,7 +1,7 @@
 // Image rows: one per distinct content (sha256), plus one per refused file path.
 import type { Database } from 'better-sqlite3';
 import type { ImageFacts, QualityResult } from '../../../shared/domain.ts';
-import type { ImageSyncColumns } from '../store/outbox.ts';
+import type { ImageSyncColumns } from './outbox.ts';
 
 /** An image row; its sync columns (migration 003) are written by store/outbox.ts alone. */
 export interface ImageRow extends Partial<ImageSyncColumns> {

@@ -2,8 +2,8 @@
 // session row per plug-in with its counters and the new images it brought.
 import type { Database, Statement } from 'better-sqlite3';
 import { deviceProfileSchema, type DeviceProfile } from '../../../shared/devices.ts';
-import type { ImageRow } from '../db/images-repo.ts';
-import { newId, nowIso } from '../ids.ts';
+import type { ImageRow } from './images.ts';
+import { newId, nowIso } from '../kernel/ids.ts';
 
 export interface DeviceRow {
   id: string;

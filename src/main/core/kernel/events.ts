@@ -1,5 +1,5 @@
 // Typed event bus: the core emits after commit; hosts forward to the renderer.
-import type { EventName, EventPayload } from '../../shared/contract/index.ts';
+import type { EventName, EventPayload } from '../../../shared/contract/index.ts';
 
 export type AnyEventListener = (event: EventName, payload: unknown) => void;
 

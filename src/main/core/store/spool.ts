@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, rename, rm, mkdir, readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './data-dir.ts';
-import { newId } from './ids.ts';
+import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../kernel/data-dir.ts';
+import { newId } from '../kernel/ids.ts';
 
 export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 export const md5Hex = (bytes: Buffer): string => createHash('md5').update(bytes).digest('hex');
