@@ -111,6 +111,21 @@ describe('each thing once on the ingest path', () => {
     expect(done.dicom?.facts).toEqual(parseDicom(done.bytes).facts);
   });
 
+  it('a burst from a folder: its source hears about new files coalesced, and its last-file time ends after the last photo', async () => {
+    const { s, watchDir } = await station();
+    const changed: string[] = [];
+    s.events.subscribe((event) => void (event === 'sources.changed' && changed.push(event)));
+    const photos = await Promise.all(Array.from({ length: 8 }, (_, i) => syntheticFundusJpeg({ width: 300, height: 200, seed: 60 + i })));
+    await Promise.all(photos.map((b, i) => dropWhole(watchDir, `burst-${i}.jpg`, b)));
+    await waitFor(async () => (await items(s)).filter((i) => i.status === 'ready').length === 8 || undefined, 15_000, '8 photos');
+    await s.pipeline.idle();
+    const last = (await items(s)).map((i) => i.ingestedAt).sort().at(-1)!;
+    const [source] = (await s.api['sources.list']({})).items;
+    expect(source!.lastFileAt).not.toBeNull();
+    expect(source!.lastFileAt! >= last).toBe(true);
+    expect(changed.length).toBeGreaterThan(0);
+  });
+
   it('the file-name rules run once per image, and matching still reads what they found', async () => {
     const { s, watchDir } = await station();
     s.settings.update({ fileNameRules: [{ id: 'site', name: 'Site', pattern: '^(?<patientId>[A-Z]-\\d+)_(?<eye>OD|OS)_' }] });

@@ -57,6 +57,9 @@ export interface PipelineDeps {
   storage?: StorageGate;
 }
 
+/** During a burst, a source hears about new files at most this often. */
+const SOURCE_NEWS_MS = 250;
+
 export class IngestPipeline {
   private readonly deps: PipelineDeps;
   private readonly queue: WorkQueue;
@@ -64,6 +67,8 @@ export class IngestPipeline {
   private readonly onSourceFile: ((sourceId: string) => void)[] = [];
   /** Ingests in flight by content hash (resolved when settled, whatever the outcome). */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Sources told "a file arrived" in the last SOURCE_NEWS_MS, and whether another came since. */
+  private readonly sourceNews = new Map<string, { timer: NodeJS.Timeout; again: boolean }>();
 
   constructor(deps: PipelineDeps) {
     this.deps = deps;
@@ -111,8 +116,45 @@ export class IngestPipeline {
     return r.kind === 'new' || r.kind === 'known' ? r.imageId : null;
   }
 
-  idle(): Promise<void> {
-    return this.queue.idle();
+  /** Everything queued so far is done, and its sources have been told. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    for (const [sourceId, news] of this.sourceNews) {
+      clearTimeout(news.timer);
+      this.sourceNews.delete(sourceId);
+      if (news.again) this.notifySource(sourceId);
+    }
+  }
+
+  /**
+   * "A file arrived" for a source (its last-file time, the sources list) goes out after the
+   * commit, at most once per SOURCE_NEWS_MS per source during a burst; the last one always does.
+   */
+  private tellSource(sourceId: string): void {
+    const pending = this.sourceNews.get(sourceId);
+    if (pending) {
+      pending.again = true;
+      return;
+    }
+    this.notifySource(sourceId);
+    const timer = setTimeout(() => {
+      const news = this.sourceNews.get(sourceId);
+      this.sourceNews.delete(sourceId);
+      if (news?.again) this.tellSource(sourceId);
+    }, SOURCE_NEWS_MS);
+    timer.unref();
+    this.sourceNews.set(sourceId, { timer, again: false });
+  }
+
+  private notifySource(sourceId: string): void {
+    for (const cb of this.onSourceFile) {
+      try {
+        cb(sourceId);
+      } catch (err) {
+        // The image is committed; only the source's last-file time is behind.
+        this.deps.log.warn({ sourceId, err: (err as Error).message }, 'source could not be told about a new file');
+      }
+    }
   }
 
   /** A file the source could not take (never completed, unreadable, too large): a visible row. */
@@ -257,7 +299,7 @@ export class IngestPipeline {
     }
     log.info({ imageId: id, sha: hash.slice(0, 12), sourceId, format: facts.format, ms: Date.now() - file.completeAt, decodes: decodeStats().started }, 'image taken in');
     events.emit('images.changed', { ids: [id] });
-    if (sourceId) for (const cb of this.onSourceFile) cb(sourceId);
+    if (sourceId) this.tellSource(sourceId);
     return id;
   }
 }

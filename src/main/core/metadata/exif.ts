@@ -4,6 +4,7 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import type { ImageFacts } from '../../../shared/domain.ts';
 import { lateralityFromText } from './laterality.ts';
+import { readJpegFrameHeader } from './jpeg.ts';
 import { parseOffset } from '../../../shared/dates.ts';
 import { isoTrailingOffset, parseExifDateTime, toTakenTime, type LocalDateTime, type TakenTime } from './time.ts';
 
@@ -100,6 +101,9 @@ const sameSecond = (a: LocalDateTime, b: LocalDateTime): boolean =>
 
 /** The image's own pixel size (EXIF sizes go stale when a photo is edited), else EXIF's. */
 async function pixelSize(bytes: Buffer, tags: Tags): Promise<{ width: number | null; height: number | null }> {
+  // A JPEG says it in its frame header: read from the segments, without opening it in libvips.
+  const frame = readJpegFrameHeader(bytes);
+  if (frame && frame.width > 0 && frame.height > 0) return { width: frame.width, height: frame.height };
   try {
     const meta = await sharp(bytes).metadata();
     if (meta.width && meta.height) return { width: meta.width, height: meta.height };
