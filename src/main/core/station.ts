@@ -142,6 +142,7 @@ export class Station {
       images: this.images,
       spool: this.spool,
       events: this.events,
+      hooks: this.hooks,
       log: this.log,
       fileNameRules: () => this.settings.get().fileNameRules,
       assessQuality: this.quality?.assess ?? null,

@@ -7,9 +7,10 @@
 // neither refused nor half-stored: its spool copy is removed unless a row references it, and it
 // waits in its camera folder until the storage gate offers it again.
 import path from 'node:path';
-import type { FileNameRule, ImageFacts } from '../../../shared/domain.ts';
+import type { FileNameRule } from '../../../shared/domain.ts';
 import type { ImagesRepo } from '../store/images.ts';
 import type { EventBus } from '../kernel/events.ts';
+import type { Hooks } from '../kernel/hooks.ts';
 import { newId, nowIso } from '../kernel/ids.ts';
 import type { Logger } from '../kernel/logger.ts';
 import { readImage, UnreadableFileError } from '../metadata/index.ts';
@@ -20,8 +21,6 @@ import type { SettledFile } from '../sources/file-settler.ts';
 import { writeFailureKind, type WriteFailureKind } from '../storage/storage-state.ts';
 import { WorkQueue } from './work-queue.ts';
 
-/** Runs inside the transaction that stores a new image (e.g. matching it to an order). */
-export type StoreHook = (image: { id: string; facts: ImageFacts; fileName: string; sourceId: string | null }) => void;
 
 /** Whether the data folder can take files now (the station's StorageGuard). */
 export interface StorageGate {
@@ -50,6 +49,8 @@ export interface PipelineDeps {
   images: ImagesRepo;
   spool: Spool;
   events: EventBus;
+  /** Consequences in the storing transaction (matching to an order): hooks.imageStored. */
+  hooks: Hooks;
   log: Logger;
   fileNameRules(): FileNameRule[];
   assessQuality: QualityAssessor | null;
@@ -63,7 +64,6 @@ const SOURCE_NEWS_MS = 250;
 export class IngestPipeline {
   private readonly deps: PipelineDeps;
   private readonly queue: WorkQueue;
-  private readonly storeHooks: StoreHook[] = [];
   private readonly onSourceFile: ((sourceId: string) => void)[] = [];
   /** Ingests in flight by content hash (resolved when settled, whatever the outcome). */
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -82,10 +82,6 @@ export class IngestPipeline {
   /** The most files ever taken in at once (each holds at most one decode): a bound tests can see. */
   get peakInFlight(): number {
     return this.queue.peak;
-  }
-
-  addStoreHook(hook: StoreHook): void {
-    this.storeHooks.push(hook);
   }
 
   onFileFromSource(cb: (sourceId: string) => void): void {
@@ -289,7 +285,7 @@ export class IngestPipeline {
         });
         images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId: id, at });
         images.clearErrorForPath(file.path);
-        for (const hook of this.storeHooks) hook({ id, facts, fileName, sourceId });
+        for (const hook of this.deps.hooks.imageStored) hook({ id, facts, fileName, sourceId });
       });
     } catch (err) {
       // Nothing half-stored: a spool copy that no row references goes (one write of the pair may

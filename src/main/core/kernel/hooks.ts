@@ -1,6 +1,18 @@
-// In-transaction hooks between features, so one feature's change and another's consequence commit
-// together (an exam completed and its upload jobs queued; an image stored and matched).
+// The one way features wire their consequences into each other: in-transaction hooks, so one
+// feature's change and another's consequence commit together (an image stored and matched to an
+// order; an exam completed and its upload jobs queued). A hook that throws rolls the whole change
+// back; a hook that must not (matching) runs its own writes in a savepoint. Everything after the
+// commit goes out as events (kernel/events.ts).
 import type { Database } from 'better-sqlite3';
+import type { ImageFacts } from '../../../shared/domain.ts';
+
+/** A new image, inside the transaction that stores its row. */
+export interface ImageStored {
+  id: string;
+  facts: ImageFacts;
+  fileName: string;
+  sourceId: string | null;
+}
 
 export interface ExamCompleted {
   orderId: string;
@@ -9,6 +21,8 @@ export interface ExamCompleted {
 }
 
 export class Hooks {
+  /** Runs inside the transaction that stores a new image (e.g. match it to an order). */
+  readonly imageStored: ((image: ImageStored) => void)[] = [];
   /** Runs inside the transaction that marks an exam complete (e.g. queue its sync jobs). */
   readonly examCompleted: ((db: Database, e: ExamCompleted) => void)[] = [];
   /** Runs inside the transaction that reopens an exam. */

@@ -9,7 +9,6 @@ import type { Hooks } from '../kernel/hooks.ts';
 import type { Logger } from '../kernel/logger.ts';
 import type { SettingsRepo } from '../store/settings.ts';
 import { newId } from '../kernel/ids.ts';
-import { writeAudit } from '../store/audit.ts';
 import { Outbox, type JobKind, type JobState } from '../store/outbox.ts';
 import { OutboxReads, type JobListRow } from '../store/outbox-reads.ts';
 import { JobRunner } from '../jobs/runner.ts';
@@ -32,7 +31,7 @@ export interface SyncTiming extends RunnerTiming {
 export const DEFAULT_TIMING: SyncTiming = { ...DEFAULT_RUNNER_TIMING, orderTimeoutMs: 30_000, stallTimeoutMs: 60_000 };
 
 /** Who the audit trail names when the station itself marks an exam sent. */
-export const SYNC_OPERATOR = 'Station (cloud sync)';
+export { SYNC_OPERATOR } from './submit-order.ts';
 
 export interface SyncFeatureDeps {
   db: Database;
@@ -191,14 +190,6 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
       log: d.log,
       settings,
       orderTimeoutMs: timing.orderTimeoutMs,
-      onOrderSent: (db, info) => {
-        writeAudit(db, {
-          operator: SYNC_OPERATOR,
-          action: 'sent',
-          orderId: info.orderId,
-          after: { revision: info.revision, outcome: info.outcome, platformOrderId: info.platformOrderId },
-        });
-      },
       ordersChanged: (orderId) => d.events.emit('orders.changed', { ids: [orderId] }),
     }),
   );

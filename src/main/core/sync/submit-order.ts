@@ -9,18 +9,15 @@ import type { Database } from 'better-sqlite3';
 import type { KindSpec } from '../jobs/types.ts';
 import type { JobRow, Outbox } from '../store/outbox.ts';
 import type { OutboxReads } from '../store/outbox-reads.ts';
+import { writeAudit } from '../store/audit.ts';
 import type { Logger } from '../kernel/logger.ts';
 import type { ResolvedCloudSettings } from './cloud-settings.ts';
 import { buildOrderRequest, idempotencyKey, orderControlCodeFor, type OrderExam, type OrderRequest } from './order-request.ts';
 import { submitOrder } from './order-submit.ts';
 import { isSyncError, safeCode, SyncError, toSyncError } from './sync-error.ts';
 
-export interface OrderSentInfo {
-  orderId: string;
-  revision: number;
-  platformOrderId: string | null;
-  outcome: string;
-}
+/** Who the audit trail names when an order is accepted. */
+export const SYNC_OPERATOR = 'Station (cloud sync)';
 
 export interface SubmitOrderDeps {
   db: Database;
@@ -30,8 +27,6 @@ export interface SubmitOrderDeps {
   settings: () => ResolvedCloudSettings | null;
   /** Whole POST, answer included. */
   orderTimeoutMs: number;
-  /** In the transaction that marks the exam sent (the audit entry). */
-  onOrderSent?: (db: Database, info: OrderSentInfo) => void;
   /** After commit: the exam's status changed. */
   ordersChanged: (orderId: string) => void;
 }
@@ -75,7 +70,14 @@ export function submitOrderKind(d: SubmitOrderDeps): KindSpec {
   const finish = (job: JobRow, outcome: string, result: { platformOrderId: string | null; httpStatus?: number; replayed?: boolean }): void => {
     const { sent } = d.db.transaction(() => {
       const done = d.outbox.markOrderDone(job, outcome, result);
-      if (done.sent) d.onOrderSent?.(d.db, { orderId: job.subject_id, revision: job.revision, platformOrderId: result.platformOrderId, outcome });
+      if (done.sent) {
+        writeAudit(d.db, {
+          operator: SYNC_OPERATOR,
+          action: 'sent',
+          orderId: job.subject_id,
+          after: { revision: job.revision, outcome, platformOrderId: result.platformOrderId },
+        });
+      }
       return done;
     })();
     // The outcome is the order service's word ("created"): logged only when it is a code token.

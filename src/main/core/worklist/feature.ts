@@ -77,7 +77,7 @@ export class WorklistFeature {
       onOrdersChanged: (ids) => this.exams.afterCommit(ids),
       onStateChanged: () => deps.events.emit('providers.changed', {}),
     });
-    deps.pipeline.addStoreHook(this.matcher.storeHook);
+    deps.hooks.imageStored.push(this.matcher.storeHook);
   }
 
   settings(): WorklistSettings {
