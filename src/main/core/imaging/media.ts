@@ -1,11 +1,11 @@
 // Pictures for the UI: the thumbnail from the spool, and a full-size view (the original JPEG/PNG
 // as it is, other formats rendered to JPEG on request).
 import { readFile } from 'node:fs/promises';
-import type { ImagesRepo } from './store/images.ts';
-import type { FileNameRule } from '../../shared/domain.ts';
-import type { Spool } from './store/spool.ts';
-import { readImage } from './metadata/index.ts';
-import { renderFullView } from './imaging/render.ts';
+import type { ImagesRepo } from '../store/images.ts';
+import type { FileNameRule } from '../../../shared/domain.ts';
+import type { Spool } from '../store/spool.ts';
+import { readImage } from '../metadata/index.ts';
+import { renderFullView } from './render.ts';
 
 export interface MediaBody {
   contentType: string;

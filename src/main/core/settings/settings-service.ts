@@ -1,8 +1,8 @@
-import { defaultStationSettings, fileNameRuleSchema, stationSettingsSchema, type StationSettings } from '../../shared/settings.ts';
-import { StationError } from '../../shared/errors.ts';
-import type { SettingsRepo } from './store/settings.ts';
-import type { Logger } from './kernel/logger.ts';
-import { validateFileNameRule } from './metadata/filename-rules.ts';
+import { defaultStationSettings, fileNameRuleSchema, stationSettingsSchema, type StationSettings } from '../../../shared/settings.ts';
+import { StationError } from '../../../shared/errors.ts';
+import type { SettingsRepo } from '../store/settings.ts';
+import type { Logger } from '../kernel/logger.ts';
+import { validateFileNameRule } from '../metadata/filename-rules.ts';
 
 const KEY = 'station';
 
