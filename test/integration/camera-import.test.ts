@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Station } from '../../src/main/core/station.ts';
+import { Station, type StationConfig } from '../../src/main/core/station.ts';
 import { silentLogger } from '../../src/main/core/kernel/logger.ts';
 import { tempDir, waitFor } from '../fixtures/headless.ts';
 import { burstPhotos, cardPhotoBytes, copyVolume, plugIn, pullOut, writeCard, yank } from '../fixtures/camera-volume.ts';
@@ -19,8 +19,8 @@ import { deviceProfileSchema } from '../../src/shared/devices.ts';
 const urls = { thumb: (id: string) => `/t/${id}`, full: (id: string) => `/f/${id}` };
 let open: Station[] = [];
 
-async function station(root: string, dataDir = tempDir('cam-data')) {
-  const s = await Station.open({ dataDir, host: 'headless', version: 'test', urls, logger: silentLogger(), volumesRoot: root, volumePollMs: 50 });
+async function station(root: string, dataDir = tempDir('cam-data'), extra: Partial<StationConfig> = {}) {
+  const s = await Station.open({ dataDir, host: 'headless', version: 'test', urls, logger: silentLogger(), volumesRoot: root, volumePollMs: 50, ...extra });
   open.push(s);
   return s;
 }
@@ -282,5 +282,44 @@ describe('handheld camera on the stand-in mount root', () => {
     expect(await readyImages(s2)).toHaveLength(total);
     await assertSpoolWhole(s2);
     await rm(staging, { recursive: true, force: true });
+  });
+  it('a full disk during an import: nothing is counted as refused, the rest stay on the camera, and the next plug-in takes them', async () => {
+    const root = tempDir('cam-root');
+    const staging = tempDir('cam-stage');
+    let diskFull = false;
+    let written = 0;
+    // Seams (StationConfig.storage): the spool's write fails with ENOSPC, as a full disk does, once
+    // 3 files are in; statfs reports the disk full, then room again.
+    const spoolWrite = async (fh: import('node:fs/promises').FileHandle, bytes: Buffer) => {
+      if (diskFull) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+      await fh.writeFile(bytes);
+      if (++written >= 6) diskFull = true; // photo + thumbnail for 3 photos
+    };
+    const statfs = async () => ({ freeBytes: diskFull ? 0 : 50 * 1024 ** 3, totalBytes: 100 * 1024 ** 3 });
+    const s = await station(root, tempDir('cam-data'), { storage: { checkMs: 3_600_000, statfs, spoolWrite } });
+    const photos = burstPhotos(await cardPhotoBytes(10, { tag: 'full-disk', preferReal: false }));
+    const card = path.join(staging, 'FULL');
+    await writeCard(card, photos);
+    await plugIn(card, root, 'FULL');
+    const first = await endedSession(s, 1);
+    expect(first.state).toBe('interrupted');
+    expect(first.refused).toBe(0);
+    expect(first.newImages).toBe(3);
+    expect(first.message).toMatch(/^The station's disk is full, so the camera import stopped: 3 of 10 photos taken in\. The rest stay on the camera/);
+    expect(first.messageLevel).toBe('warning');
+    expect(await errorImages(s)).toEqual([]);
+    await assertSpoolWhole(s);
+
+    // IT frees space; the camera is plugged in again: exactly the other 7 are taken in.
+    diskFull = false;
+    written = -1000;
+    await s.storage.check();
+    const kept = path.join(staging, 'FULL-kept');
+    await pullOut(root, 'FULL', kept);
+    await waitFor(async () => (await s.api['cameras.list']({})).cameras.length === 0, 10_000, 'camera gone');
+    await plugIn(kept, root, 'FULL');
+    const second = await endedSession(s, 2);
+    expect(second).toMatchObject({ state: 'done', filesToImport: 7, newImages: 7, refused: 0 });
+    expect(await readyImages(s)).toHaveLength(10);
   });
 });

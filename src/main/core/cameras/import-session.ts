@@ -9,7 +9,7 @@ import type { Logger } from '../kernel/logger.ts';
 import type { Spool } from '../store/spool.ts';
 import { filesToImport, ledgerKey, ledgerLookup, type CameraPhoto } from '../sources/volumes/index.ts';
 import { CameraImport, deleteConfirmed, type ImportProgress, type ImportResult } from './importer.ts';
-import { closingMessage, connectedMessage, doneMessage, failedMessage, removedMessage, type SessionFigures } from './messages.ts';
+import { closingMessage, connectedMessage, doneMessage, failedMessage, removedMessage, sessionLevel, storageMessage, type SessionFigures } from './messages.ts';
 import type { CamerasRepo } from '../store/cameras.ts';
 
 export interface SessionDeps {
@@ -20,7 +20,7 @@ export interface SessionDeps {
   log: Logger;
   concurrency?: number;
   onProgress(p: ImportProgress): void;
-  notice(level: 'info', message: string): void;
+  notice(level: 'info' | 'warning' | 'error', message: string): void;
   changed(): void;
   /** The station is stopping. */
   closing(): boolean;
@@ -104,7 +104,7 @@ export async function runImportSession(d: SessionDeps, c: SessionTarget, plan: S
     'camera import ended',
   );
   if (!d.closing()) {
-    d.notice('info', message);
+    d.notice(sessionLevel({ state: result.state, refused: result.refused }), message);
     d.changed();
   }
 }
@@ -113,5 +113,6 @@ function endMessage(result: ImportResult, figures: SessionFigures): string {
   if (result.state === 'done') return doneMessage(figures);
   if (result.state === 'failed') return failedMessage(figures, result.reason ?? 'error');
   if (result.reason === 'closing') return closingMessage(figures);
+  if (result.reason === 'storage') return storageMessage(figures);
   return removedMessage(figures);
 }

@@ -23,6 +23,8 @@ export interface ImportCounts {
   refused: number;
   /** Files that changed or vanished on the camera between listing and reading: taken next time. */
   skipped: number;
+  /** Read whole but not stored: the station's data folder cannot be written (disk full). Taken next time. */
+  waiting: number;
 }
 
 export interface ImportProgress extends ImportCounts {
@@ -77,7 +79,7 @@ export function profileRules(profile: DeviceProfile): FileNameRule[] {
 export class CameraImport {
   private readonly o: CameraImportOptions;
   private stopReason: string | null = null;
-  private readonly counts: ImportCounts = { doneFiles: 0, doneBytes: 0, newImages: 0, alreadyKnown: 0, refused: 0, skipped: 0 };
+  private readonly counts: ImportCounts = { doneFiles: 0, doneBytes: 0, newImages: 0, alreadyKnown: 0, refused: 0, skipped: 0, waiting: 0 };
   private readonly settled: ImportResult['settled'] = [];
   private readonly startedMs = Date.now();
   private readonly startedAt = new Date().toISOString();
@@ -89,7 +91,7 @@ export class CameraImport {
   }
 
   /** Stop starting files; those being read finish or fail, those fully read are still committed. */
-  cancel(reason: 'removed' | 'closing'): void {
+  cancel(reason: 'removed' | 'closing' | 'storage'): void {
     this.stopReason ??= reason;
   }
 
@@ -182,6 +184,13 @@ export class CameraImport {
     });
     if (r.kind === 'known') {
       this.record(file, seq, { kind: 'known', imageId: r.imageId, sha256: r.sha256 });
+      return;
+    }
+    if (r.kind === 'waiting') {
+      // The station cannot store photos now (its disk is full): this one and the rest stay on the
+      // camera, unrecorded in the ledger, and are taken at the next plug-in.
+      this.counts.waiting++;
+      this.cancel('storage');
       return;
     }
     if (r.kind !== 'new') {

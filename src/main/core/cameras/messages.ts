@@ -40,6 +40,10 @@ export function closingMessage(f: SessionFigures): string {
   return `The station stopped during the camera import: ${takenIn(f)} of ${photos(f.filesToImport)} taken in; the rest will be taken in when the camera is connected again`;
 }
 
+export function storageMessage(f: SessionFigures): string {
+  return `The station's disk is full, so the camera import stopped: ${takenIn(f)} of ${photos(f.filesToImport)} taken in. The rest stay on the camera: plug it in again once IT has freed space.`;
+}
+
 export const STALE_MESSAGE = 'The station stopped during this camera import; the rest will be taken in when the camera is connected again';
 
 export function failedMessage(f: SessionFigures, code: string): string {
