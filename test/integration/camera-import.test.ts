@@ -289,11 +289,11 @@ describe('handheld camera on the stand-in mount root', () => {
     let diskFull = false;
     let written = 0;
     // Seams (StationConfig.storage): the spool's write fails with ENOSPC, as a full disk does, once
-    // 3 files are in; statfs reports the disk full, then room again.
+    // a few files are in; statfs reports the disk full, then room again.
     const spoolWrite = async (fh: import('node:fs/promises').FileHandle, bytes: Buffer) => {
       if (diskFull) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
       await fh.writeFile(bytes);
-      if (++written >= 6) diskFull = true; // photo + thumbnail for 3 photos
+      if (++written >= 6) diskFull = true; // photos and thumbnails: about three photos
     };
     const statfs = async () => ({ freeBytes: diskFull ? 0 : 50 * 1024 ** 3, totalBytes: 100 * 1024 ** 3 });
     const s = await station(root, tempDir('cam-data'), { storage: { checkMs: 3_600_000, statfs, spoolWrite } });
@@ -304,13 +304,18 @@ describe('handheld camera on the stand-in mount root', () => {
     const first = await endedSession(s, 1);
     expect(first.state).toBe('interrupted');
     expect(first.refused).toBe(0);
-    expect(first.newImages).toBe(3);
-    expect(first.message).toMatch(/^The station's disk is full, so the camera import stopped: 3 of 10 photos taken in\. The rest stay on the camera/);
+    // Photos are stored four at a time, so how many got in before the disk filled varies a little.
+    const firstIn = first.newImages;
+    expect(firstIn).toBeGreaterThan(0);
+    expect(firstIn).toBeLessThan(10);
+    expect(first.message).toBe(
+      `The station's disk is full, so the camera import stopped: ${firstIn} of 10 photos taken in. The rest stay on the camera: plug it in again once IT has freed space.`,
+    );
     expect(first.messageLevel).toBe('warning');
     expect(await errorImages(s)).toEqual([]);
     await assertSpoolWhole(s);
 
-    // IT frees space; the camera is plugged in again: exactly the other 7 are taken in.
+    // IT frees space; the camera is plugged in again: exactly the rest are taken in.
     diskFull = false;
     written = -1000;
     await s.storage.check();
@@ -319,7 +324,7 @@ describe('handheld camera on the stand-in mount root', () => {
     await waitFor(async () => (await s.api['cameras.list']({})).cameras.length === 0, 10_000, 'camera gone');
     await plugIn(kept, root, 'FULL');
     const second = await endedSession(s, 2);
-    expect(second).toMatchObject({ state: 'done', filesToImport: 7, newImages: 7, refused: 0 });
+    expect(second).toMatchObject({ state: 'done', filesToImport: 10 - firstIn, newImages: 10 - firstIn, refused: 0 });
     expect(await readyImages(s)).toHaveLength(10);
   });
 });
