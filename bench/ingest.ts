@@ -1,4 +1,5 @@
 // npm run bench:ingest [-- --count N] [-- --latency-count N] [-- --synthetic] [-- --cpu-prof DIR]
+//   [-- --station-node-options '--trace-gc' [-- --station-output FILE]]
 // Photos: the real fundus photographs in ../shared/data/fundus (or $CAPTURE_SHARED_DATA/fundus),
 // read in place, scaled to 3000x2000 in memory, the copies written to temp folders only; else
 // synthetic 3000x2000 fundus-like JPEGs.
@@ -25,7 +26,7 @@ import { decodeReduced } from '../src/main/core/imaging/decode.ts';
 import { sha256 } from '../src/main/core/store/spool.ts';
 
 const { values } = parseArgs({
-  options: { count: { type: 'string', default: '200' }, 'latency-count': { type: 'string', default: '60' }, synthetic: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' } },
+  options: { count: { type: 'string', default: '200' }, 'latency-count': { type: 'string', default: '60' }, synthetic: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' }, 'station-node-options': { type: 'string' }, 'station-output': { type: 'string' } },
 });
 const count = Number(values.count);
 const latencyCount = Number(values['latency-count']);
@@ -148,8 +149,11 @@ console.error(`floor: ${floorBefore.toFixed(1)} photos/s`);
 
 // --- (1) + (2) the station ----------------------------------------------------------------------
 // --cpu-prof DIR: the station writes a V8 CPU profile (main thread and workers) into DIR on exit.
+// --station-node-options OPTS: Node options for the station only (e.g. --trace-gc); its output
+// goes to --station-output FILE.
 const profileDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
-const host = await startHost(profileDir ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } } : {});
+const stationOptions = [profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : '', values['station-node-options'] ?? ''].join(' ').trim();
+const host = await startHost(stationOptions ? { env: { NODE_OPTIONS: stationOptions } } : {});
 const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/api/events?token=${host.token}`, { headers: { origin: host.origin } });
 await new Promise((r, j) => {
   ws.once('open', r);
@@ -204,6 +208,7 @@ for (const i of notReady) console.error(`not ready: ${i.fileName}: ${(i as { err
 const withoutHint = list.items.filter((i) => i.status === 'ready' && i.quality === null).length;
 ws.close();
 await host.stop();
+if (values['station-output']) await writeFile(values['station-output'], host.output());
 
 // Decodes per photo, from the station's own count (the last "image taken in" log line carries it).
 let decodes = 0;

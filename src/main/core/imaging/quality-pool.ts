@@ -1,16 +1,44 @@
 // A small pool of worker threads for the quality metrics, so a burst of photos never stalls the
 // UI's requests. The worker file is the .ts source under plain Node 24 (type stripping) and the
 // bundled .js next to the main bundle in the Electron build.
+// The pixels travel through shared memory: each worker has a few slots (SharedArrayBuffers, sent
+// to it once), and a photo is copied into a free slot and named by its index. Sending the pixels in
+// the message would allocate a new half-megabyte buffer on the worker for every photo, and that
+// external memory is what drives V8 to full garbage collections.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { QualityResult } from '../../../shared/domain.ts';
-import type { RawImage } from './decode.ts';
+import { ANALYSIS_MAX_SIDE, type RawImage } from './decode.ts';
 import type { QualityThresholds } from './quality/thresholds.ts';
 
 export interface QualityAssessorHandle {
   assess(raw: RawImage): Promise<QualityResult | null>;
   close(): Promise<void>;
+}
+
+/** Messages to the worker: a new slot, or a photo in a slot. */
+export type ToWorker =
+  | { kind: 'slot'; slot: number; memory: SharedArrayBuffer }
+  | { kind: 'assess'; id: number; slot: number; width: number; height: number; thresholds?: QualityThresholds };
+
+export interface FromWorker {
+  id: number;
+  result?: QualityResult;
+  error?: string;
+}
+
+// Room for the largest reduced decode: ANALYSIS_MAX_SIDE on both sides, RGB.
+const SLOT_BYTES = ANALYSIS_MAX_SIDE * ANALYSIS_MAX_SIDE * 3;
+
+interface Slot {
+  view: Uint8Array;
+  busy: boolean;
+}
+
+interface Lane {
+  worker: Worker;
+  slots: Slot[];
 }
 
 export function resolveWorkerFile(): string {
@@ -21,46 +49,67 @@ export function resolveWorkerFile(): string {
 export function createQualityAssessor(opts: { workers?: number; thresholds?: () => QualityThresholds | undefined; workerFile?: string } = {}): QualityAssessorHandle {
   const file = opts.workerFile ?? resolveWorkerFile();
   const size = Math.max(1, opts.workers ?? 1);
-  const workers: Worker[] = [];
-  const waiting = new Map<number, { resolve: (r: QualityResult | null) => void }>();
+  const lanes: Lane[] = [];
+  const waiting = new Map<number, { resolve: (r: QualityResult | null) => void; slot: Slot }>();
   let nextId = 1;
   let turn = 0;
   let closed = false;
 
-  const spawn = (): Worker => {
-    const w = new Worker(file);
+  const send = (lane: Lane, msg: ToWorker): void => lane.worker.postMessage(msg);
+
+  const spawn = (): Lane => {
+    const lane: Lane = { worker: new Worker(file), slots: [] };
+    const w = lane.worker;
     w.unref();
-    w.on('message', (msg: { id: number; result?: QualityResult; error?: string }) => {
+    w.on('message', (msg: FromWorker) => {
       const job = waiting.get(msg.id);
+      if (!job) return;
       waiting.delete(msg.id);
+      job.slot.busy = false;
       // A failed measurement must not fail the ingest: the image is kept without a hint.
-      job?.resolve(msg.result ?? null);
+      job.resolve(msg.result ?? null);
     });
     w.on('error', () => {
-      // Everything in flight on a crashed worker resolves without a hint; a fresh worker replaces it.
+      // Everything in flight on a crashed worker resolves without a hint; a fresh worker (with
+      // fresh slots) replaces it.
       for (const [id, job] of waiting) {
+        if (!lane.slots.includes(job.slot)) continue;
         waiting.delete(id);
         job.resolve(null);
       }
-      const i = workers.indexOf(w);
-      if (i >= 0 && !closed) workers[i] = spawn();
+      const i = lanes.indexOf(lane);
+      if (i >= 0 && !closed) lanes[i] = spawn();
     });
-    return w;
+    return lane;
   };
-  for (let i = 0; i < size; i++) workers.push(spawn());
+  for (let i = 0; i < size; i++) lanes.push(spawn());
+
+  /** A free slot that fits `bytes`, made (and sent to the worker) when there is none. */
+  const slotFor = (lane: Lane, bytes: number): [Slot, number] => {
+    const free = lane.slots.findIndex((s) => !s.busy && s.view.byteLength >= bytes);
+    if (free >= 0) return [lane.slots[free]!, free];
+    const memory = new SharedArrayBuffer(Math.max(SLOT_BYTES, bytes));
+    const slot: Slot = { view: new Uint8Array(memory), busy: false };
+    lane.slots.push(slot);
+    send(lane, { kind: 'slot', slot: lane.slots.length - 1, memory });
+    return [slot, lane.slots.length - 1];
+  };
 
   return {
     assess: (raw) =>
       new Promise((resolve) => {
         if (closed) return resolve(null);
         const id = nextId++;
-        waiting.set(id, { resolve });
-        const w = workers[turn++ % workers.length]!;
-        w.postMessage({ id, image: { data: raw.data, width: raw.width, height: raw.height, channels: raw.channels }, thresholds: opts.thresholds?.() });
+        const lane = lanes[turn++ % lanes.length]!;
+        const [slot, index] = slotFor(lane, raw.data.byteLength);
+        slot.busy = true;
+        slot.view.set(raw.data);
+        waiting.set(id, { resolve, slot });
+        send(lane, { kind: 'assess', id, slot: index, width: raw.width, height: raw.height, thresholds: opts.thresholds?.() });
       }),
     close: async () => {
       closed = true;
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(lanes.map((l) => l.worker.terminate()));
       for (const job of waiting.values()) job.resolve(null);
       waiting.clear();
     },

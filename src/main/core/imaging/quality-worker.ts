@@ -1,20 +1,24 @@
-// Runs the quality metrics off the main event loop. One message in (a reduced RGB decode), one out.
+// Runs the quality metrics off the main event loop. The pixels arrive in shared slots
+// (quality-pool.ts); one message per photo names the slot, one message back carries the result.
 import { parentPort } from 'node:worker_threads';
 import { assessQuality } from './quality/index.ts';
-import type { RawImage } from './decode.ts';
-import type { QualityThresholds } from './quality/thresholds.ts';
+import type { FromWorker, ToWorker } from './quality-pool.ts';
 
-interface Job {
-  id: number;
-  image: { data: Uint8Array; width: number; height: number; channels: 3 };
-  thresholds?: QualityThresholds;
-}
+const slots: Buffer[] = [];
 
-parentPort?.on('message', (job: Job) => {
-  try {
-    const image: RawImage = { ...job.image, data: Buffer.from(job.image.data.buffer, job.image.data.byteOffset, job.image.data.byteLength) };
-    parentPort!.postMessage({ id: job.id, result: assessQuality(image, job.thresholds) });
-  } catch (err) {
-    parentPort!.postMessage({ id: job.id, error: (err as Error).message });
+parentPort?.on('message', (msg: ToWorker) => {
+  if (msg.kind === 'slot') {
+    slots[msg.slot] = Buffer.from(msg.memory);
+    return;
   }
+  let reply: FromWorker;
+  try {
+    const memory = slots[msg.slot];
+    if (!memory) throw new Error(`no slot ${msg.slot}`);
+    const data = memory.subarray(0, msg.width * msg.height * 3);
+    reply = { id: msg.id, result: assessQuality({ data, width: msg.width, height: msg.height, channels: 3 }, msg.thresholds) };
+  } catch (err) {
+    reply = { id: msg.id, error: (err as Error).message };
+  }
+  parentPort!.postMessage(reply);
 });

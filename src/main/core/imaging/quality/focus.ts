@@ -1,8 +1,7 @@
 // Clarity at the scale of retinal vessels: how much darker thin dark lines are than the retina
 // right around them, relative to that local brightness (so it does not depend on exposure).
 // Defocus and haze both flatten it.
-import { CELL } from './grid.ts';
-import { integral, type Integral } from './integral.ts';
+import { CELL, type Integral } from './grid.ts';
 
 export interface Focus {
   /** 98th percentile over the analysed area of (local mean - pixel) / local mean, at vessel scale. */
@@ -23,12 +22,11 @@ const BINS = 1000;
 const QUANTILE = 0.98;
 
 /**
- * @param green full-resolution green plane
+ * @param sums summed-area table of the full-resolution green plane
  * @param area analysed cells of the cell grid (gw wide)
  * @param vesselRadius box radius spanning a main vessel and the retina beside it, in pixels
  */
-export function measureFocus(green: Uint8Array, w: number, h: number, area: Uint8Array, gw: number, vesselRadius: number): Focus {
-  const sums = integral(green, w, h);
+export function measureFocus(sums: Integral, area: Uint8Array, gw: number, vesselRadius: number): Focus {
   // Sampling every second (fourth) row and column is plenty for a percentile and keeps the budget.
   const [vesselContrast, background] = contrast(sums, area, gw, 1, vesselRadius, 2, [QUANTILE, BACKGROUND_Q]);
   return {
@@ -41,13 +39,25 @@ export function measureFocus(green: Uint8Array, w: number, h: number, area: Uint
 // The median: the retina between the vessels.
 const BACKGROUND_Q = 0.5;
 
-/** Percentiles of (mean of the outer box - mean of the inner box) / mean of the outer box. */
+/**
+ * Percentiles of (mean of the outer box - mean of the inner box) / mean of the outer box, sampled
+ * every `step` pixels (a divisor of CELL) in the analysed cells.
+ */
 function contrast(s: Integral, area: Uint8Array, gw: number, inner: number, outer: number, step: number, qs: number[]): number[] {
-  const { table: t, stride, width: w, height: h } = s;
   const hist = new Uint32Array(BINS);
+  const count = contrastHistogram(s, area, gw, inner, outer, step, hist);
+  return qs.map((q) => quantile(hist, count, q));
+}
+
+/**
+ * Counts the contrasts into hist and returns how many there are. (The loop is a function of its own
+ * so that V8 optimises it as a whole; see grid.ts.)
+ */
+function contrastHistogram(s: Integral, area: Uint8Array, gw: number, inner: number, outer: number, step: number, hist: Uint32Array): number {
+  const { table: t, stride, width: w, height: h } = s;
   let count = 0;
   for (let y = 0; y < h; y += step) {
-    const cellRow = ((y / CELL) | 0) * gw;
+    const cellRow = (y >> 2) * gw;
     // Row offsets of both boxes, clipped to the frame.
     const oy0 = (y - outer < 0 ? 0 : y - outer) * stride;
     const oy1 = (y + outer + 1 > h ? h : y + outer + 1) * stride;
@@ -55,20 +65,24 @@ function contrast(s: Integral, area: Uint8Array, gw: number, inner: number, oute
     const iy1 = (y + inner + 1 > h ? h : y + inner + 1) * stride;
     const oh = (oy1 - oy0) / stride;
     const ih = (iy1 - iy0) / stride;
-    for (let x = 0; x < w; x += step) {
-      if (area[cellRow + ((x / CELL) | 0)] !== 1) continue;
-      const ox0 = x - outer < 0 ? 0 : x - outer;
-      const ox1 = x + outer + 1 > w ? w : x + outer + 1;
-      const ix0 = x - inner < 0 ? 0 : x - inner;
-      const ix1 = x + inner + 1 > w ? w : x + inner + 1;
-      const local = (t[oy1 + ox1] - t[oy0 + ox1] - t[oy1 + ox0] + t[oy0 + ox0]) / ((ox1 - ox0) * oh);
-      const here = (t[iy1 + ix1] - t[iy0 + ix1] - t[iy1 + ix0] + t[iy0 + ix0]) / ((ix1 - ix0) * ih);
-      const c = (local - here) / (local > NOISE_FLOOR ? local : NOISE_FLOOR);
-      hist[c <= 0 ? 0 : c >= 1 ? BINS - 1 : (c * BINS) | 0]++;
-      count++;
+    // Cell by cell, so a cell outside the analysed area is skipped with one look-up.
+    for (let cx = 0; cx < gw; cx++) {
+      if (area[cellRow + cx] !== 1) continue;
+      const xEnd = cx * CELL + CELL < w ? cx * CELL + CELL : w;
+      for (let x = cx * CELL; x < xEnd; x += step) {
+        const ox0 = x - outer < 0 ? 0 : x - outer;
+        const ox1 = x + outer + 1 > w ? w : x + outer + 1;
+        const ix0 = x - inner < 0 ? 0 : x - inner;
+        const ix1 = x + inner + 1 > w ? w : x + inner + 1;
+        const local = (t[oy1 + ox1] - t[oy0 + ox1] - t[oy1 + ox0] + t[oy0 + ox0]) / ((ox1 - ox0) * oh);
+        const here = (t[iy1 + ix1] - t[iy0 + ix1] - t[iy1 + ix0] + t[iy0 + ix0]) / ((ix1 - ix0) * ih);
+        const c = (local - here) / (local > NOISE_FLOOR ? local : NOISE_FLOOR);
+        hist[c <= 0 ? 0 : c >= 1 ? BINS - 1 : (c * BINS) | 0]++;
+        count++;
+      }
     }
   }
-  return qs.map((q) => quantile(hist, count, q));
+  return count;
 }
 
 function quantile(hist: Uint32Array, count: number, q: number): number {

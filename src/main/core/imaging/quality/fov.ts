@@ -5,6 +5,7 @@ import { boxMean } from './box.ts';
 import { fitCircle, type Circle } from './circle.ts';
 import { CELL, type Grid } from './grid.ts';
 import { percentile } from './percentile.ts';
+import { freshArrays, type Scratch } from './scratch.ts';
 
 export interface Fov {
   /** 1 where the cell is lit (inside the aperture and not in a dark patch). */
@@ -31,11 +32,11 @@ export interface Fov {
 // A corner is dark when below this share of the frame's bright level.
 const DARK_CORNER_SHARE = 0.25;
 
-export function findFov(grid: Grid): Fov {
+export function findFov(grid: Grid, scratch: Scratch = freshArrays): Fov {
   const { gw: w, gh: h } = grid;
   const n = w * h;
   // Smooth over 3x3 cells (~12 px) so vessels and noise don't punch holes in the lit area.
-  const level = boxMean(grid.bright, w, h, 1);
+  const level = boxMean(grid.bright, w, h, 1, scratch);
   const peak = percentile(level, 0.95);
   const corners = cornerLevels(grid.bright, w, h);
   // The second-darkest corner: one corner may carry burned-in text.
@@ -43,15 +44,9 @@ export function findFov(grid: Grid): Fov {
   const darkCorners = corners.filter((c) => c < Math.max(8, DARK_CORNER_SHARE * peak)).length;
 
   const threshold = surround + Math.max(8, 0.1 * (peak - surround));
-  const mask = new Uint8Array(n);
-  let lit = 0;
-  for (let i = 0; i < n; i++) {
-    if (level[i] > threshold) {
-      mask[i] = 1;
-      lit++;
-    }
-  }
-  const circle = lit > 0 && lit < n ? fitCircle(...edgePoints(level, mask, w, h, threshold)) : null;
+  const mask = scratch.u8(n);
+  const lit = litCells(level, threshold, mask);
+  const circle = lit > 0 && lit < n ? fitCircle(...edgePoints(level, mask, w, h, threshold, scratch)) : null;
   const geo = circle ? circleGeometry(mask, w, h, circle) : { fill: 0, inFrame: 0 };
   return {
     mask,
@@ -65,6 +60,19 @@ export function findFov(grid: Grid): Fov {
     offset: circle ? Math.hypot(circle.cx - centre(grid.width), circle.cy - centre(grid.height)) / circle.r : 1,
     roundness: circle ? circle.rms / circle.r : 1,
   };
+}
+
+/** Sets mask where level is above t; returns how many. (Its own function: as a loop inside findFov it
+ * was compiled on its own (on-stack replacement) and threw the rest of findFov out of optimised code on every photo.) */
+function litCells(level: Float32Array, t: number, mask: Uint8Array): number {
+  let lit = 0;
+  for (let i = 0; i < level.length; i++) {
+    if (level[i] > t) {
+      mask[i] = 1;
+      lit++;
+    }
+  }
+  return lit;
 }
 
 /** The frame's centre in cell coordinates (cell i's centre is at pixel CELL * i + CELL / 2 - 0.5). */
@@ -89,11 +97,11 @@ function cornerLevels(bright: Float32Array, w: number, h: number): number[] {
  * aperture's rim is a sharp step to black; a shadow inside it fades. So only points whose step is
  * at least half the typical step are kept.
  */
-function edgePoints(level: Float32Array, mask: Uint8Array, w: number, h: number, t: number): [Float64Array, Float64Array, number] {
+function edgePoints(level: Float32Array, mask: Uint8Array, w: number, h: number, t: number, scratch: Scratch): [Float64Array, Float64Array, number] {
   const cap = 2 * (w + h);
-  const xs = new Float64Array(cap);
-  const ys = new Float64Array(cap);
-  const steps = new Float64Array(cap);
+  const xs = scratch.f64(cap);
+  const ys = scratch.f64(cap);
+  const steps = scratch.f64(cap);
   let k = 0;
   // One edge between dark cell `out` and lit cell `in`; `deeper` is INSET cells further into the lit run.
   const push = (x: number, y: number, out: number, inner: number, deeper: number, along: 'x' | 'y', sign: number): void => {
@@ -158,6 +166,20 @@ function circleGeometry(mask: Uint8Array, w: number, h: number, c: Circle): { fi
     lit += mask[i];
   });
   return { fill: inside > 0 ? lit / inside : 0, inFrame: inside / (Math.PI * c.r * c.r) };
+}
+
+/** Sets mask at every cell whose centre is inside the circle (radius scaled) and the frame. */
+export function fillCircle(mask: Uint8Array, c: Circle, scale: number, w: number, h: number): void {
+  const r = c.r * scale;
+  const y0 = Math.max(0, Math.ceil(c.cy - r));
+  const y1 = Math.min(h - 1, Math.floor(c.cy + r));
+  for (let y = y0; y <= y1; y++) {
+    const dy = y - c.cy;
+    const half = Math.sqrt(Math.max(0, r * r - dy * dy));
+    const x0 = Math.max(0, Math.ceil(c.cx - half));
+    const x1 = Math.min(w - 1, Math.floor(c.cx + half));
+    mask.fill(1, y * w + x0, y * w + x1 + 1);
+  }
 }
 
 /** Calls fn with the index of every cell whose centre is inside the circle (radius scaled) and the frame. */

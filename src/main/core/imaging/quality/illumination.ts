@@ -1,6 +1,6 @@
 // Evenness of the light across the aperture, at a scale far above vessels: a dark crescent (pupil
 // not centred, eyelid, lashes) or a glaring area (flare, reflections, a bright veil).
-import { boxMean } from './box.ts';
+import { Smoother } from './box.ts';
 import type { Circle } from './circle.ts';
 import { forEachInCircle } from './fov.ts';
 
@@ -21,16 +21,17 @@ const RIM = 0.9;
 /**
  * @param aperture the fitted aperture circle in cells, or null to use the lit cells
  * @param reference the median brightness of the lit field
+ * @param smooth box means of `luma` by radius
  */
-export function measureIllumination(luma: Float32Array, w: number, h: number, aperture: Circle | null, lit: Uint8Array, reference: number): Illumination {
+export function measureIllumination(luma: Float32Array, w: number, h: number, aperture: Circle | null, lit: Uint8Array, reference: number, smooth = new Smoother(luma, w, h)): Illumination {
   const radius = aperture ? Math.max(1, Math.round(aperture.r / 10)) : 2;
-  const smooth = boxMean(luma, w, h, radius);
+  const smoothed = smooth.at(radius);
   let count = 0, dark = 0, bright = 0;
   const lo = DARK_SHARE * reference;
   const hi = Math.min(250, BRIGHT_SHARE * reference);
   const visit = (i: number): void => {
     count++;
-    const v = smooth[i];
+    const v = smoothed[i];
     if (v < lo) dark++;
     else if (v > hi) bright++;
   };

@@ -1,10 +1,11 @@
 // Shadow over part of the field: a small pupil's dark crescent or central shade, an eyelid, a
 // decentred camera. Measured against the field's own bright level, at a tenth of the radius, so
 // vignetting (a darker rim) and the dark macula do not count.
-import { boxMean } from './box.ts';
+import { Smoother } from './box.ts';
 import type { Circle } from './circle.ts';
-import { forEachInCircle } from './fov.ts';
+import { fillCircle } from './fov.ts';
 import { percentile } from './percentile.ts';
+import { freshArrays, type Scratch } from './scratch.ts';
 
 // Darker than half of the field's bright level (its 90th percentile). The macula sits at 0.6-0.7.
 const SHADE_SHARE = 0.5;
@@ -14,25 +15,36 @@ const INNER = 0.85;
 /**
  * Share of the inner field in shadow, 0..1.
  * @param aperture the fitted aperture in cells (null: the lit cells)
+ * @param smooth box means of `luma` by radius
  */
-export function measureShade(luma: Float32Array, w: number, h: number, aperture: Circle | null, lit: Uint8Array): number {
-  let litCount = 0;
-  for (let i = 0; i < lit.length; i++) litCount += lit[i];
-  const radius = aperture ? aperture.r : Math.sqrt(litCount / Math.PI);
+export function measureShade(luma: Float32Array, w: number, h: number, aperture: Circle | null, lit: Uint8Array, smooth = new Smoother(luma, w, h), scratch: Scratch = freshArrays): number {
+  const radius = aperture ? aperture.r : Math.sqrt(countSet(lit) / Math.PI);
   if (!(radius >= 4)) return 1;
-  const coarse = boxMean(luma, w, h, Math.max(1, Math.round(radius / 10)));
+  const coarse = smooth.at(Math.max(1, Math.round(radius / 10)));
   let inner = lit;
   if (aperture) {
-    inner = new Uint8Array(lit.length);
-    forEachInCircle(aperture, INNER, w, h, (i) => (inner[i] = 1));
+    inner = scratch.u8(lit.length);
+    fillCircle(inner, aperture, INNER, w, h);
   }
-  const limit = SHADE_SHARE * percentile(coarse, 0.9, inner);
+  return shareBelow(coarse, inner, SHADE_SHARE * percentile(coarse, 0.9, inner));
+}
+
+// The loops are functions of their own so that V8 optimises measureShade as a whole (see grid.ts).
+
+function countSet(mask: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) n += mask[i];
+  return n;
+}
+
+/** Share of the cells in `where` whose value is below `limit` (1 when there are none). */
+function shareBelow(values: Float32Array, where: Uint8Array, limit: number): number {
   let count = 0;
-  let shade = 0;
-  for (let i = 0; i < inner.length; i++) {
-    if (!inner[i]) continue;
+  let below = 0;
+  for (let i = 0; i < where.length; i++) {
+    if (!where[i]) continue;
     count++;
-    if (coarse[i] < limit) shade++;
+    if (values[i] < limit) below++;
   }
-  return count === 0 ? 1 : shade / count;
+  return count === 0 ? 1 : below / count;
 }
