@@ -210,7 +210,7 @@ describe('workflows and clocks', () => {
 });
 
 describe('from the camera folder', () => {
-  it('a photo taken in by ingest gets its MD5 in the background; the upload sends it as Content-MD5 without hashing again', async () => {
+  it('a photo from the camera folder is sent with the MD5 of its spool copy as Content-MD5, taken once at its first upload after checking its SHA-256', async () => {
     const s = await station();
     await configure(s);
     const watch = tempDir('sync-watch');
@@ -225,17 +225,19 @@ describe('from the camera folder', () => {
     const jpeg = await syntheticFundusJpeg({ width: 800, height: 600, seed: 77 });
     writeFileSync(path.join(watch, 'CAM-77_OD_1.jpg'), withUniqueComment(jpeg, 'od'));
     writeFileSync(path.join(watch, 'CAM-77_OS_1.jpg'), withUniqueComment(jpeg, 'os'));
-    const md5s = await until(() => {
-      const rows = s.db.prepare('SELECT id, md5, sha256, order_id FROM images WHERE order_id = ?').all(created.order.id) as { id: string; md5: string | null; sha256: string }[];
-      return rows.length === 2 && rows.every((r) => r.md5) ? rows : null;
+    // Both photos are filed to the exam; their MD5 is taken when they are first sent (off the
+    // ingest path), from the spool copy, after checking its SHA-256.
+    await until(() => {
+      const rows = s.db.prepare('SELECT id FROM images WHERE order_id = ?').all(created.order.id);
+      return rows.length === 2 ? rows : null;
     }, 20_000);
+    await completeExam(s, created.order.id);
+    await until(() => orderStatus(s, created.order.id) === 'sent', 20_000, describeQueue(s));
+    const md5s = s.db.prepare('SELECT id, md5, sha256 FROM images WHERE order_id = ?').all(created.order.id) as { id: string; md5: string | null; sha256: string }[];
+    expect(md5s).toHaveLength(2);
     for (const r of md5s) {
       const bytes = readFileSync(s.spool.pathFor(r.sha256));
       expect(r.md5).toBe(createHash('md5').update(bytes).digest('hex'));
-    }
-    await completeExam(s, created.order.id);
-    await until(() => orderStatus(s, created.order.id) === 'sent', 20_000, describeQueue(s));
-    for (const r of md5s) {
       const props = await world.az.adminClient.getContainerClient(CONTAINER).getBlobClient(`${r.id}.jpg`).getProperties();
       expect(Buffer.from(props.contentMD5!).toString('hex')).toBe(r.md5);
     }

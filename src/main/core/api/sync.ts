@@ -4,7 +4,7 @@ import type { QueueSummary, SyncJobView, SyncProblem } from '../../../shared/con
 import type { SyncService } from '../../../shared/sync.ts';
 import type { LaneProblem, LaneView } from '../jobs/types.ts';
 import type { JobKind } from '../store/outbox.ts';
-import { clockSkewAdvice } from '../sync/blob-uploader.ts';
+import { clockSkewAdvice } from '../sync/retry-policy.ts';
 import type { JobListing, SyncFeature, SyncStatus } from '../sync/feature.ts';
 import type { Handlers } from './types.ts';
 

@@ -16,7 +16,7 @@ import type { Logger } from '../kernel/logger.ts';
 import { readImage, UnreadableFileError } from '../metadata/index.ts';
 import { renderPreview, type QualityAssessor } from '../imaging/render.ts';
 import { decodeStats } from '../imaging/decode.ts';
-import { md5Hex, sha256, type Spool } from '../store/spool.ts';
+import { sha256, type Spool } from '../store/spool.ts';
 import type { SettledFile } from '../sources/file-settler.ts';
 import { writeFailureKind, type WriteFailureKind } from '../storage/storage-state.ts';
 import { WorkQueue } from './work-queue.ts';
@@ -271,7 +271,6 @@ export class IngestPipeline {
         images.insertReady({
           id,
           sha256: hash,
-          md5: md5Hex(file.bytes),
           sourceId,
           sourcePath: file.path,
           fileName,

@@ -43,8 +43,6 @@ export interface ImageRow extends Partial<ImageSyncColumns> {
 export interface NewReadyImage {
   id: string;
   sha256: string;
-  /** Hex MD5 of the same bytes, for the upload's Content-MD5 (computed while the bytes are in memory). */
-  md5: string;
   sourceId: string | null;
   sourcePath: string;
   fileName: string;
@@ -72,10 +70,10 @@ export class ImagesRepo {
       ),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM images'),
       countByStatus: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM images WHERE status = ?'),
-      insertReady: db.prepare(`INSERT INTO images (id, sha256, md5, status, error, source_id, source_path, file_name, size_bytes,
+      insertReady: db.prepare(`INSERT INTO images (id, sha256, status, error, source_id, source_path, file_name, size_bytes,
           format, facts, patient_id, laterality, laterality_source, taken_at, taken_offset, width, height, preview,
           preview_note, quality_score, quality_verdict, quality_reasons, quality_metrics, ingested_at, complete_at, updated_at)
-        VALUES (@id, @sha256, @md5, 'ready', NULL, @sourceId, @sourcePath, @fileName, @sizeBytes, @format, @facts, @patientId,
+        VALUES (@id, @sha256, 'ready', NULL, @sourceId, @sourcePath, @fileName, @sizeBytes, @format, @facts, @patientId,
           @laterality, @lateralitySource, @takenAt, @takenOffset, @width, @height, @preview, @previewNote, @qualityScore,
           @qualityVerdict, @qualityReasons, @qualityMetrics, @ingestedAt, @completeAt, @ingestedAt)`),
       errorForPath: db.prepare<[string], ImageRow>('SELECT * FROM images WHERE source_path = ? AND sha256 IS NULL'),
@@ -119,7 +117,6 @@ export class ImagesRepo {
     this.stmts.insertReady.run({
       id: img.id,
       sha256: img.sha256,
-      md5: img.md5,
       sourceId: img.sourceId,
       sourcePath: img.sourcePath,
       fileName: img.fileName,

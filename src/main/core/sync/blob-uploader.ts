@@ -18,7 +18,7 @@ import { AnonymousCredential, ContainerClient, newPipeline } from '@azure/storag
 import type { ProbeResult } from '../../../shared/contract/sync.ts';
 import { createBandwidthLimiter, throttleStream, type BandwidthLimiter } from './bandwidth.ts';
 import { containerUrlWithSas, parseConnectionString, resolveContainer, safeEndpoint, type ParsedConnection } from './connection-string.ts';
-import { clockSkewMs, failureFacts, headerValue, isClockSkewReportable } from './retry-policy.ts';
+import { clockSkewAdvice, clockSkewMs, failureFacts, headerValue, isClockSkewReportable } from './retry-policy.ts';
 import { explainStorageAuth, storageFailure, SyncError } from './sync-error.ts';
 
 export interface BlobUploaderOptions {
@@ -253,13 +253,6 @@ export function createBlobUploader(options: BlobUploaderOptions): BlobUploader {
   }
 
   return { where, container, upload, probe };
-}
-
-/** "This computer's clock is 7 minutes behind ..." */
-export function clockSkewAdvice(skewMs: number): string {
-  const minutes = Math.round(Math.abs(skewMs) / 60_000);
-  const direction = skewMs > 0 ? 'behind' : 'ahead of';
-  return `This computer's clock is about ${minutes} minute${minutes === 1 ? '' : 's'} ${direction} the storage service's; ask IT to fix the time setting.`;
 }
 
 /** "Test connection" from raw settings: also reports settings that cannot be parsed. Never throws. */

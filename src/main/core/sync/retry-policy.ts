@@ -148,3 +148,10 @@ export const CLOCK_SKEW_REPORT_MS = 5 * 60_000;
 export function isClockSkewReportable(skewMs: number | null): boolean {
   return skewMs !== null && Math.abs(skewMs) > CLOCK_SKEW_REPORT_MS;
 }
+
+/** "This computer's clock is 7 minutes behind ..." */
+export function clockSkewAdvice(skewMs: number): string {
+  const minutes = Math.round(Math.abs(skewMs) / 60_000);
+  const direction = skewMs > 0 ? 'behind' : 'ahead of';
+  return `This computer's clock is about ${minutes} minute${minutes === 1 ? '' : 's'} ${direction} the storage service's; ask IT to fix the time setting.`;
+}
