@@ -10,7 +10,7 @@
 //   order's status). A crash leaves 'running' rows; recoverInterrupted() puts them back.
 // - Every finishing statement is guarded by `state = 'running'`, so a job cancelled or reset
 //   meanwhile is never marked done by a late answer.
-// - images.md5 is born with the row (ingest's insertReady); after that only this file changes it.
+// - images.md5 is written only here: taken at the first upload (setMd5), dropped after Md5Mismatch.
 import type { Database, Statement } from 'better-sqlite3';
 import { blobExtensionFor, blobNameFor } from '../../../shared/blob-names.ts';
 import type { ImageSyncState } from '../../../shared/sync.ts';
