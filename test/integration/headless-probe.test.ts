@@ -1,21 +1,28 @@
 // Probes the real headless host (a child process) with the malformed and hostile requests of
 // issue 12: each must get its own plain answer, and the station must keep answering /api/health
 // after every one of them. Raw sockets (node:net) where fetch would refuse or normalise a request.
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startHost, waitFor, type RunningHost } from '../fixtures/headless.ts';
+import { startHost, tempDir, waitFor, type RunningHost } from '../fixtures/headless.ts';
 import { syntheticFundusJpeg } from '../fixtures/fundus.ts';
 import { head, rawRequest, RawConnection, upgradeLines } from '../fixtures/raw-http.ts';
 
 let host: RunningHost | null = null;
 const started: RunningHost[] = [];
 
+// A renderer folder of its own, so the probes do not depend on `npm run build` having run first
+// (in `npm test` the unit and integration tests run before the build).
+const rendererDir = tempDir('probe-renderer');
+mkdirSync(path.join(rendererDir, 'assets'));
+writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Capture Station</title><div id="root"></div>');
+writeFileSync(path.join(rendererDir, 'assets', 'index.js'), 'console.log(1);');
+
 /** The running host; a fresh one if a probe took the previous one down (so each probe is judged alone). */
 beforeEach(async () => {
   if (!host || host.child.exitCode !== null || host.child.signalCode !== null) {
-    host = await startHost();
+    host = await startHost({ extraArgs: ['--renderer-dir', rendererDir] });
     started.push(host);
   }
 });
