@@ -7,6 +7,7 @@
 // Environment: CAPTURE_STATION_DATA (the headless fallback's data folder), CAPTURE_STATION_PORT
 // (its port, default 4780; 0 picks a free one), and electron's own ELECTRON_MIRROR & co.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,8 +27,12 @@ export function headlessDataDir(env: NodeJS.ProcessEnv = process.env, platform =
   return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'capture-station-headless');
 }
 
-function run(cmd: string, args: string[], quiet = false): number {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', shell: process.platform === 'win32' });
+// Every child is `node <script>`: no shell, so a checkout path with spaces works on Windows too.
+const electronViteDir = path.join(root, 'node_modules', 'electron-vite');
+const electronVite = path.join(electronViteDir, (JSON.parse(readFileSync(path.join(electronViteDir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['electron-vite']!);
+
+function run(args: string[], quiet = false): number {
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
   return r.status ?? 1;
 }
 
@@ -35,31 +40,30 @@ function electronBinaryReady(): boolean {
   // install.js exits 0 at once when the right binary is already in node_modules/electron/dist,
   // and otherwise downloads it (from ELECTRON_MIRROR if set) and exits non-zero when it cannot.
   const installer = require.resolve('electron/install.js');
-  return run(process.execPath, [installer], true) === 0;
+  return run([installer], true) === 0;
 }
 
 /** Hand the terminal to a child and leave with its exit code; Ctrl-C reaches it as well. */
-function becomes(cmd: string, args: string[]): void {
-  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+function becomes(args: string[]): void {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 function main(): void {
-  const viteBin = path.join(root, 'node_modules', '.bin', 'electron-vite');
-  if (run(viteBin, ['build']) !== 0) {
+  if (run([electronVite, 'build']) !== 0) {
     console.error('The build failed; see the messages above.');
     process.exit(1);
   }
   if (electronBinaryReady()) {
-    becomes(viteBin, ['preview']);
+    becomes([electronVite, 'preview']);
     return;
   }
   const data = headlessDataDir();
   console.log(
     `The Electron desktop binary could not be downloaded (no internet access?), so Capture Station starts in the headless host instead: open the address below in a browser (data in ${data}).`,
   );
-  becomes(process.execPath, [
+  becomes([
     ...nodeArgs,
     path.join(root, 'src', 'main', 'headless', 'cli.ts'),
     '--data',

@@ -4,6 +4,7 @@
 // Secrets here: the connection string's SAS (everything after '?' / after
 // SharedAccessSignature=) and the order endpoint token. Messages produced in this file never
 // contain either; use redactSecret / toCloudSettingsView to show them back.
+import { safeDecode } from './safe-decode.ts';
 import { z } from 'zod';
 
 export const SYNC_WORKFLOWS = ['image-first', 'order-first'] as const;
@@ -59,18 +60,6 @@ function parseHttpUrl(raw: string): URL | null {
   }
 }
 
-/**
- * decodeURIComponent that never throws: null for a malformed %-escape (`%A`, `%E0%A4`). Schemas
- * call this: an exception inside a zod refinement escapes validation and becomes a 500.
- */
-export function safeDecodeURIComponent(value: string): string | null {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return null;
-  }
-}
-
 const BROKEN_ESCAPE = `The connection string is damaged: it contains a broken %-escape (a % that is not followed by a valid code), as when it is cut short while copying. Copy it again in full. ${ASK_FOR_ONE}`;
 
 function sasDate(params: URLSearchParams, name: string): Date | null | 'invalid' {
@@ -85,7 +74,7 @@ function inspectSas(
   sas: string,
 ): { ok: true; expiresOn: Date | null; startsOn: Date | null; permissions: string | null } | { ok: false; problem: string } {
   // URLSearchParams quietly turns a broken escape into U+FFFD; a signature damaged that way is refused here instead.
-  if (sas.split('&').some((part) => safeDecodeURIComponent(part) === null)) return { ok: false, problem: BROKEN_ESCAPE };
+  if (sas.split('&').some((part) => safeDecode(part) === null)) return { ok: false, problem: BROKEN_ESCAPE };
   const params = new URLSearchParams(sas);
   if (!params.get('sig')) {
     return { ok: false, problem: `The connection string has no signature (sig=), so it cannot be used. ${ASK_FOR_ONE}` };
@@ -132,7 +121,7 @@ function inspectSasUrl(raw: string): ConnectionStringInspection {
   if (!u) return { ok: false, problem: `The SAS URL is not a valid web address. ${ASK_FOR_ONE}` };
   const bad = endpointProblem(u);
   if (bad) return { ok: false, problem: bad };
-  const decoded = u.pathname.split('/').filter(Boolean).map(safeDecodeURIComponent);
+  const decoded = u.pathname.split('/').filter(Boolean).map(safeDecode);
   if (decoded.some((d) => d === null)) return { ok: false, problem: BROKEN_ESCAPE };
   const segments = decoded as string[];
   let base = u.origin;

@@ -1,6 +1,6 @@
 // The headless host's request helpers: nothing decodes more than it must, nothing throws on input.
 import { describe, expect, it } from 'vitest';
-import { safeDecode } from '../../src/main/core/api/safe-decode.ts';
+import { safeDecode } from '../../src/shared/safe-decode.ts';
 import { bearerToken, rawCookie, rawQueryParam, splitTarget, tokenMatches } from '../../src/main/headless/http-util.ts';
 
 describe('http-util', () => {

@@ -4,7 +4,7 @@ import { net, protocol } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Station } from '../core/station.ts';
-import { safeDecode } from '../core/api/safe-decode.ts';
+import { safeDecode } from '../../shared/safe-decode.ts';
 import { logUnexpected } from '../core/api/unexpected.ts';
 import { CSP } from './security.ts';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { StationError } from '../../shared/errors.ts';
 import { dispatch } from '../core/api/dispatch.ts';
-import { safeDecode } from '../core/api/safe-decode.ts';
+import { safeDecode } from '../../shared/safe-decode.ts';
 import { internalError, logUnexpected } from '../core/api/unexpected.ts';
 import type { Station } from '../core/station.ts';
 import { BodyTooLargeError, bearerToken, rawCookie, rawQueryParam, readBody, sendError, sendJson, splitTarget, STATUS_FOR, tokenMatches } from './http-util.ts';

@@ -59,20 +59,14 @@ export function toQueueSummary(s: SyncStatus): QueueSummary {
   const counts = new Map(s.counts.map((c) => [`${c.kind}/${c.state}`, c.n]));
   const c = (kind: JobKind, state: string): number => counts.get(`${kind}/${state}`) ?? 0;
   const { lanes } = s.runner;
-  const uploads = {
-    waiting: c('upload-image', 'waiting') + c('upload-image', 'retry-wait'),
-    running: c('upload-image', 'running'),
-    failed: c('upload-image', 'failed'),
-    done: c('upload-image', 'done'),
-    bytesWaiting: s.bytesWaiting,
-  };
-  const orders = {
-    waiting: c('submit-order', 'waiting') + c('submit-order', 'retry-wait'),
-    running: c('submit-order', 'running'),
-    failed: c('submit-order', 'failed'),
-    done: c('submit-order', 'done'),
-    blocked: s.blockedOrders,
-  };
+  const totals = (kind: JobKind) => ({
+    waiting: c(kind, 'waiting') + c(kind, 'retry-wait'),
+    running: c(kind, 'running'),
+    failed: c(kind, 'failed'),
+    done: c(kind, 'done'),
+  });
+  const uploads = { ...totals('upload-image'), bytesWaiting: s.bytesWaiting };
+  const orders = { ...totals('submit-order'), blocked: s.blockedOrders };
   const authService = firstLane(lanes, (l) => !!l.pause);
   const authLane = authService ? lanes[authService]!.pause : null;
   const offlineService = firstLane(lanes, (l) => l.state === 'offline');

@@ -10,7 +10,6 @@ import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../kernel
 import { newId } from '../kernel/ids.ts';
 
 export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-export const md5Hex = (bytes: Buffer): string => createHash('md5').update(bytes).digest('hex');
 
 /** Writes the bytes into an open temp file. A test seam: tests replace it to fail like a full disk. */
 export type SpoolWrite = (fh: FileHandle, bytes: Buffer) => Promise<void>;
@@ -20,6 +19,8 @@ export class Spool {
   readonly root: string;
   readonly tmpDir: string;
   private readonly write: SpoolWrite;
+  /** Folders known to exist (made once; the spool never removes one), so a put does not mkdir each time. */
+  private readonly made = new Set<string>();
 
   constructor(root: string, opts: { write?: SpoolWrite } = {}) {
     this.root = root;
@@ -45,7 +46,11 @@ export class Spool {
   async put(hash: string, bytes: Buffer, kind: 'original' | 'thumb' = 'original'): Promise<string> {
     const final = this.pathFor(hash, kind);
     if (existsSync(final)) return final;
-    await mkdir(path.dirname(final), { recursive: true, mode: PRIVATE_DIR_MODE });
+    const dir = path.dirname(final);
+    if (!this.made.has(dir)) {
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      this.made.add(dir);
+    }
     const tmp = path.join(this.tmpDir, newId());
     const fh = await open(tmp, 'wx', PRIVATE_FILE_MODE);
     try {

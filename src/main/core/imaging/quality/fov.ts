@@ -168,30 +168,26 @@ function circleGeometry(mask: Uint8Array, w: number, h: number, c: Circle): { fi
   return { fill: inside > 0 ? lit / inside : 0, inFrame: inside / (Math.PI * c.r * c.r) };
 }
 
-/** Sets mask at every cell whose centre is inside the circle (radius scaled) and the frame. */
-export function fillCircle(mask: Uint8Array, c: Circle, scale: number, w: number, h: number): void {
+/** Calls fn(rowStart, x0, x1) for each row of cells whose centres are inside the circle (radius scaled) and the frame. */
+function circleRows(c: Circle, scale: number, w: number, h: number, fn: (rowStart: number, x0: number, x1: number) => void): void {
   const r = c.r * scale;
   const y0 = Math.max(0, Math.ceil(c.cy - r));
   const y1 = Math.min(h - 1, Math.floor(c.cy + r));
   for (let y = y0; y <= y1; y++) {
     const dy = y - c.cy;
     const half = Math.sqrt(Math.max(0, r * r - dy * dy));
-    const x0 = Math.max(0, Math.ceil(c.cx - half));
-    const x1 = Math.min(w - 1, Math.floor(c.cx + half));
-    mask.fill(1, y * w + x0, y * w + x1 + 1);
+    fn(y * w, Math.max(0, Math.ceil(c.cx - half)), Math.min(w - 1, Math.floor(c.cx + half)));
   }
+}
+
+/** Sets mask at every cell whose centre is inside the circle (radius scaled) and the frame. */
+export function fillCircle(mask: Uint8Array, c: Circle, scale: number, w: number, h: number): void {
+  circleRows(c, scale, w, h, (row, x0, x1) => mask.fill(1, row + x0, row + x1 + 1));
 }
 
 /** Calls fn with the index of every cell whose centre is inside the circle (radius scaled) and the frame. */
 export function forEachInCircle(c: Circle, scale: number, w: number, h: number, fn: (i: number) => void): void {
-  const r = c.r * scale;
-  const y0 = Math.max(0, Math.ceil(c.cy - r));
-  const y1 = Math.min(h - 1, Math.floor(c.cy + r));
-  for (let y = y0; y <= y1; y++) {
-    const dy = y - c.cy;
-    const half = Math.sqrt(Math.max(0, r * r - dy * dy));
-    const x0 = Math.max(0, Math.ceil(c.cx - half));
-    const x1 = Math.min(w - 1, Math.floor(c.cx + half));
-    for (let x = x0; x <= x1; x++) fn(y * w + x);
-  }
+  circleRows(c, scale, w, h, (row, x0, x1) => {
+    for (let x = x0; x <= x1; x++) fn(row + x);
+  });
 }
