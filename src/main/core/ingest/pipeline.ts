@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { FileNameRule } from '../../../shared/domain.ts';
 import type { ImagesRepo } from '../store/images.ts';
 import type { EventBus } from '../kernel/events.ts';
-import type { Hooks } from '../kernel/hooks.ts';
+import type { DicomOrigin, Hooks } from '../kernel/hooks.ts';
 import { newId, nowIso } from '../kernel/ids.ts';
 import type { Logger } from '../kernel/logger.ts';
 import { readImage, UnreadableFileError } from '../metadata/index.ts';
@@ -43,6 +43,8 @@ export type IngestResult =
 export interface IngestOptions {
   /** Tried before the station's own rules (a camera's device profile). */
   fileNameRules?: FileNameRule[];
+  /** The object came by DICOM C-STORE: handed to the imageStored hooks (links, PACS routes). */
+  dicom?: DicomOrigin;
 }
 
 export interface PipelineDeps {
@@ -284,7 +286,7 @@ export class IngestPipeline {
         });
         images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId: id, at });
         images.clearErrorForPath(file.path);
-        for (const hook of this.deps.hooks.imageStored) hook({ id, facts, fileName, sourceId });
+        for (const hook of this.deps.hooks.imageStored) hook({ id, facts, fileName, sourceId, ...(opts.dicom && { dicom: opts.dicom }) });
       });
     } catch (err) {
       // Nothing half-stored: a spool copy that no row references goes (one write of the pair may

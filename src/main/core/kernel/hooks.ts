@@ -6,12 +6,27 @@
 import type { Database } from 'better-sqlite3';
 import type { ImageFacts } from '../../../shared/domain.ts';
 
+/** How an image came over the DICOM network (the listener's C-STORE), when it did. */
+export interface DicomOrigin {
+  /** The sending camera's AE title (routes to PACS and the per-camera settings key on it). */
+  callingAe: string;
+  /** The station's AE title as the camera called it. */
+  calledAe: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  /** The transfer syntax the object arrived (and is stored) in. */
+  transferSyntaxUid: string;
+  associationId: string;
+}
+
 /** A new image, inside the transaction that stores its row. */
 export interface ImageStored {
   id: string;
   facts: ImageFacts;
   fileName: string;
   sourceId: string | null;
+  /** Present when the image came by DICOM C-STORE rather than from a folder or a camera volume. */
+  dicom?: DicomOrigin;
 }
 
 export interface ExamCompleted {
