@@ -110,7 +110,8 @@ export function contractReference(): string {
   const names = Object.keys(methods).sort();
   for (const name of names) {
     const spec = methods[name as keyof typeof methods];
-    out.push(`### \`${name}\``, '', spec.summary, '', 'Input:', '', block(describeSchema(spec.input, 'input')), '', 'Output:', '', block(describeSchema(spec.output, 'output')), '');
+    const lock = 'itOnly' in spec && spec.itOnly ? ['**IT only**: refused (`locked`, 403) while the IT lock is on (README "The IT lock").', ''] : [];
+    out.push(`### \`${name}\``, '', spec.summary, '', ...lock, 'Input:', '', block(describeSchema(spec.input, 'input')), '', 'Output:', '', block(describeSchema(spec.output, 'output')), '');
   }
   out.push('## Events', '');
   for (const name of Object.keys(events).sort()) {

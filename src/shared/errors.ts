@@ -1,5 +1,6 @@
 // Errors that cross the contract: a stable code for programs and a plain-language message for people.
-export type ErrorCode = 'bad-input' | 'not-found' | 'conflict' | 'unavailable' | 'unauthorised' | 'internal';
+// 'locked': an IT-only setting while the IT lock is on (contract/it-lock.ts), or PIN tries paused after too many wrong ones.
+export type ErrorCode = 'bad-input' | 'not-found' | 'conflict' | 'unavailable' | 'unauthorised' | 'locked' | 'internal';
 
 export class StationError extends Error {
   readonly code: ErrorCode;

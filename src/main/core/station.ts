@@ -33,6 +33,14 @@ import { memorySecretStore, type SecretStore } from './sync/secrets.ts';
 import type { SyncTiming } from './sync/feature.ts';
 import { syncApi } from './api/sync.ts';
 import { orderLabel, worklistApi } from './api/worklist.ts';
+import { UpdatesRepo } from './store/updates.ts';
+import { UpdateService } from './updates/service.ts';
+import { examCapturing } from './updates/policy.ts';
+import { updatesApi } from './api/updates.ts';
+import { ItLockService } from './it-lock/it-lock-service.ts';
+import { ItLockRepo } from './store/it-lock.ts';
+import { itLockApi } from './api/it-lock.ts';
+import { lockable } from './api/dispatch.ts';
 
 export interface StationConfig {
   dataDir: string;
@@ -69,6 +77,8 @@ export interface StationConfig {
    * `spoolWrite` are test seams that stand in for the disk (a full disk without root).
    */
   storage?: { checkMs?: number; statfs?: StatfsFn; spoolWrite?: SpoolWrite };
+  /** The IT lock's idle time (minutes, default 10) and clock; tests move the clock instead of waiting. */
+  itLock?: { idleMinutes?: number; now?: () => number };
 }
 
 export interface Notice {
@@ -93,6 +103,9 @@ export class Station {
   readonly worklist: WorklistFeature;
   readonly cameras: CamerasFeature;
   readonly sync: SyncFeature;
+  /** The updater facade: the host attaches electron-updater; restarts wait for the busy sources. */
+  readonly updates: UpdateService;
+  readonly itLock: ItLockService;
   readonly api: StationApi;
   readonly notices: Notice[] = [];
   /** Notices that replace their predecessor (the one storage notice: full, then space again). */
@@ -200,7 +213,25 @@ export class Station {
       secrets,
       ...(config.syncTiming && { timing: config.syncTiming }),
     });
-    this.api = {
+    this.itLock = new ItLockService({
+      repo: new ItLockRepo(db),
+      events: this.events,
+      log: this.log,
+      who: () => this.worklist.operators.current()?.name ?? 'IT lock (nobody signed in)',
+      ...config.itLock,
+    });
+    // lockable: dispatch refuses the contract's IT-only methods while the IT lock is on.
+    this.updates = new UpdateService({ repo: new UpdatesRepo(db), log: this.log, version: config.version, changed: () => this.events.emit('updates.changed', {}) });
+    // What a restart to install an update must wait for; the DICOM listener adds its own.
+    const updatesRepo = new UpdatesRepo(db);
+    this.updates.addBusySource({
+      name: 'exam',
+      label: 'an exam is being captured',
+      busy: () => examCapturing(updatesRepo.examActivity().map((r) => ({ capturingNow: r.capturing_now === 1, status: r.status, lastActivityAt: r.last_activity_at })), Date.now()),
+    });
+    this.updates.addBusySource({ name: 'camera-import', label: 'a camera is being imported', busy: () => this.cameras.busy() });
+    this.updates.addBusySource({ name: 'sync-upload', label: 'photos or orders are being sent', busy: () => this.sync.busy() });
+    this.api = lockable({
       'station.info': () => ({
         version: config.version,
         host: config.host,
@@ -216,7 +247,9 @@ export class Station {
       ...worklistApi(this.worklist, { urls: config.urls, siteId: () => this.settings.get().siteId }),
       ...camerasApi(this.cameras, { urls: config.urls, orderLabel: (id) => orderLabel(this.worklist, id) }),
       ...syncApi(this.sync),
-    };
+      ...updatesApi(this.updates),
+      ...itLockApi(this.itLock),
+    }, this.itLock);
   }
 
   static async open(config: StationConfig): Promise<Station> {
@@ -279,12 +312,14 @@ export class Station {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.updates.close();
     await this.storage.stop();
     await this.sources.stopAll();
     await this.cameras.close();
     await this.pipeline.idle();
     await this.worklist.stop();
     await this.sync.close();
+    this.itLock.close();
     await this.quality?.close();
     this.db.close();
     this.log.info('station stopped');

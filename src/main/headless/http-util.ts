@@ -7,6 +7,7 @@ import type { ErrorCode } from '../../shared/errors.ts';
 export const STATUS_FOR: Record<ErrorCode, number> = {
   'bad-input': 400,
   unauthorised: 401,
+  locked: 403,
   'not-found': 404,
   conflict: 409,
   unavailable: 503,

@@ -8,5 +8,6 @@ export const settingsMethods = {
     'Change station settings (validated; a bad value is refused with a message).',
     stationSettingsSchema.partial(),
     stationSettingsSchema,
+    { itOnly: true },
   ),
 };

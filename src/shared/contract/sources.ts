@@ -22,10 +22,12 @@ export const sourceMethods = {
       polling: z.boolean().optional(),
     }),
     sourceSchema,
+    { itOnly: true },
   ),
   'sources.remove': method(
     'Stop watching a folder. Images already taken in stay.',
     z.object({ id: z.string() }),
     z.object({ ok: z.literal(true) }),
+    { itOnly: true },
   ),
 };

@@ -169,6 +169,7 @@ export const syncMethods = {
     'Save cloud settings (validated as a whole). A queue paused by a credentials problem resumes.',
     cloudSettingsPatchSchema,
     z.union([z.object({ ok: z.literal(true), state: cloudSettingsStateSchema }), z.object({ ok: z.literal(false), problems: z.record(z.string(), z.string()) })]),
+    { itOnly: true },
   ),
   'sync.settings.test': method(
     'Test connection: upload a small probe file with these settings (or the saved ones), and check the order endpoint accepts the token.',

@@ -131,8 +131,8 @@ export const volumeMethods = {
     z.object({ ok: z.literal(true) }),
   ),
   'cameras.profiles': method('Device profiles, in the order they are tried.', z.object({}).default({}), z.object({ items: z.array(deviceProfileSchema) })),
-  'cameras.saveProfile': method('Add or change a device profile (validated).', z.object({ profile: deviceProfileSchema }), deviceProfileSchema),
-  'cameras.removeProfile': method('Delete a device profile.', z.object({ id: z.string() }), z.object({ ok: z.literal(true) })),
+  'cameras.saveProfile': method('Add or change a device profile (validated).', z.object({ profile: deviceProfileSchema }), deviceProfileSchema, { itOnly: true }),
+  'cameras.removeProfile': method('Delete a device profile.', z.object({ id: z.string() }), z.object({ ok: z.literal(true) }), { itOnly: true }),
 };
 
 export const volumeEvents = {

@@ -147,6 +147,7 @@ export const worklistMethods = {
     'Change worklist settings (validated). Leave http.token out to keep it, send "" to remove it.',
     worklistSettingsPatchSchema,
     worklistSettingsViewSchema,
+    { itOnly: true },
   ),
 
   'orders.create': method(
