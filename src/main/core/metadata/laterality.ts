@@ -1,17 +1,8 @@
 // Which eye, from words. A guess is only made when the words name one eye and nothing else.
 import type { Laterality } from '../../../shared/domain.ts';
 
-const RIGHT_WORDS = new Set(['R', 'RE', 'OD', 'RIGHT']);
-const LEFT_WORDS = new Set(['L', 'LE', 'OS', 'LEFT']);
-
-/** A file-name rule's eye value: R/RE/OD/right -> OD, L/LE/OS/left -> OS (any case), else null. */
-export function eyeValueToLaterality(value: string | null | undefined): Laterality | null {
-  const v = value?.trim().toUpperCase();
-  if (!v) return null;
-  if (RIGHT_WORDS.has(v)) return 'OD';
-  if (LEFT_WORDS.has(v)) return 'OS';
-  return null;
-}
+// The file-name rules' eye words live with the rules (shared, so the rules screen uses them too).
+export { eyeValueToLaterality } from '../../../shared/filename-rules.ts';
 
 // Whole words only: "OD"/"OS" in capitals (lower-case "os"/"od" are ordinary words in several
 // languages), "right eye"/"left eye" and the Latin names in any case. Digits and letters around a
