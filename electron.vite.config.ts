@@ -2,7 +2,9 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 
-// main: the Electron host plus the quality worker as its own entry (loaded by path at run time).
+// main: the Electron host plus the quality and codec workers as their own entries (loaded by path
+// at run time). The codec worker's libraries stay external (node_modules), and it reads their .wasm
+// files from there, so electron-builder must unpack them from the asar with the worker.
 // preload: CommonJS, because a sandboxed preload cannot be an ES module.
 export default defineConfig({
   main: {
@@ -11,6 +13,7 @@ export default defineConfig({
         input: {
           index: resolve('src/main/electron/index.ts'),
           'quality-worker': resolve('src/main/core/imaging/quality-worker.ts'),
+          'codec-worker': resolve('src/main/core/imaging/codec-worker.ts'),
         },
       },
     },

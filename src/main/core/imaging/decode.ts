@@ -1,6 +1,8 @@
 // The one decode per image: reduced size (sharp's shrink-on-load), RGB, 8-bit. The thumbnail and
 // the quality metrics are both made from this buffer, so the full-size pixels are never decoded.
 import sharp from 'sharp';
+import { decodeFrame } from './codec-pool.ts';
+import type { EncodedFrame } from './frame.ts';
 
 export const ANALYSIS_MAX_SIDE = 512;
 
@@ -11,10 +13,14 @@ export interface RawImage {
   channels: 3;
 }
 
-/** Pixels the pipeline can decode: encoded bytes (JPEG/PNG/TIFF) or an already raw frame. */
+/**
+ * Pixels the pipeline can decode: encoded bytes sharp reads (JPEG/PNG/TIFF, a DICOM JPEG Baseline
+ * frame), an already raw frame, or one compressed DICOM frame for the codec worker (frame.ts).
+ */
 export type DecodableInput =
   | { kind: 'encoded'; bytes: Buffer; invert?: boolean }
-  | { kind: 'raw'; data: Buffer; width: number; height: number; channels: 1 | 3; invert?: boolean };
+  | { kind: 'raw'; data: Buffer; width: number; height: number; channels: 1 | 3; invert?: boolean }
+  | { kind: 'frame'; frame: EncodedFrame };
 
 let decodes = 0;
 let inFlight = 0;
@@ -41,7 +47,14 @@ export async function decodeReduced(input: DecodableInput, maxSide = ANALYSIS_MA
   }
 }
 
-async function decode(input: DecodableInput, maxSide: number): Promise<RawImage> {
+/** A compressed DICOM frame -> raw pixels (in the codec worker); other inputs pass through. */
+export async function toSharpInput(input: DecodableInput, maxSide: number): Promise<Exclude<DecodableInput, { kind: 'frame' }>> {
+  if (input.kind !== 'frame') return input;
+  return { kind: 'raw', ...(await decodeFrame(input.frame, maxSide)) };
+}
+
+async function decode(original: DecodableInput, maxSide: number): Promise<RawImage> {
+  const input = await toSharpInput(original, maxSide);
   let img =
     input.kind === 'encoded'
       ? sharp(input.bytes, { failOn: 'error', sequentialRead: true })

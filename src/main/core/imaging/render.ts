@@ -1,7 +1,7 @@
 // Imaging stage: one reduced decode, then the thumbnail and the quality metrics from that buffer.
 import sharp from 'sharp';
 import type { QualityResult } from '../../../shared/domain.ts';
-import { decodeReduced, type DecodableInput, type RawImage } from './decode.ts';
+import { decodeReduced, toSharpInput, type DecodableInput, type RawImage } from './decode.ts';
 
 export type QualityAssessor = (raw: RawImage) => Promise<QualityResult | null>;
 
@@ -20,7 +20,8 @@ export async function renderPreview(input: DecodableInput, assess: QualityAssess
 }
 
 /** A full-size view for the detail screen, for formats a browser cannot show (TIFF, DICOM). */
-export async function renderFullView(input: DecodableInput, maxSide = 2400): Promise<Buffer> {
+export async function renderFullView(original: DecodableInput, maxSide = 2400): Promise<Buffer> {
+  const input = await toSharpInput(original, maxSide);
   const img =
     input.kind === 'encoded'
       ? sharp(input.bytes)

@@ -1,7 +1,10 @@
-// The picture inside a DICOM file, as something the decode step can draw: the first frame's own
-// JPEG bytes (JPEG Baseline, 8-bit JPEG Extended), an uncompressed frame as raw pixels, or a
-// plain reason why there is no preview. The file itself is always kept and sent unchanged.
+// The picture inside a DICOM file, as something the decode step can draw: one frame's own JPEG
+// bytes (JPEG Baseline, 8-bit JPEG Extended), one compressed frame for the codec worker (JPEG 2000,
+// JPEG-LS, RLE, lossless JPEG), an uncompressed frame as raw pixels, or a plain reason why there is
+// no preview. A multi-frame object is shown by its middle frame (representativeFrameIndex). The
+// file itself is always kept whole and sent unchanged.
 import type { DecodableInput } from '../imaging/decode.ts';
+import { FRAME_CODECS, representativeFrameIndex, type PixelDescription } from '../imaging/frame.ts';
 import type { ParsedDicom } from './dicom.ts';
 import {
   TS_DEFLATED_LE,
@@ -15,7 +18,8 @@ import {
 } from '../dicom/vocabulary.ts';
 import type { Fragment, PixelDataLayout } from './dicom-structure.ts';
 import { readJpegFrameHeader } from './jpeg.ts';
-import { nativeFirstFrame, noPreview, type NoPreview } from './native-pixels.ts';
+import { nativeFrame, noPreview, type NoPreview } from './native-pixels.ts';
+import type { DicomPixelInfo } from './dicom.ts';
 
 export type { NoPreview } from './native-pixels.ts';
 
@@ -26,16 +30,25 @@ export function dicomPreview(parsed: ParsedDicom): DecodableInput | NoPreview {
   const px = layout.pixelData;
   if (!px) return noPreview('this DICOM file holds no picture');
   const ts = layout.transferSyntaxUid;
+  const index = representativeFrameIndex(pixel.numberOfFrames);
 
   if (NATIVE.has(ts)) {
     if (px.encapsulated) return noPreview('the picture data in this file is not stored the way its header says');
     const data = layout.dataset.subarray(px.offset, px.offset + px.length);
-    return nativeFirstFrame(data, pixel, !layout.syntax.littleEndian, px.vr);
+    return nativeFrame(data, pixel, !layout.syntax.littleEndian, px.vr, index);
+  }
+  if (FRAME_CODECS.has(ts)) {
+    if (!px.encapsulated) return noPreview('the picture data in this file is not stored the way its header says');
+    if (pixel.rows <= 0 || pixel.columns <= 0) return noPreview('this file does not say how large its picture is');
+    if (pixel.photometric === 'PALETTE COLOR') return noPreview('this file uses a colour palette, which the station cannot display');
+    const bytes = frameAt(layout.dataset, px, pixel.numberOfFrames, index);
+    if (!bytes || bytes.length === 0) return noPreview('the picture data in this file is empty');
+    return { kind: 'frame', frame: { syntax: ts, bytes, pixel: pixelDescription(pixel) } };
   }
   if (ts !== JPEG_BASELINE && ts !== JPEG_EXTENDED) return noPreview(`this file uses ${encodingName(ts)}, which the station cannot display`);
   if (!px.encapsulated) return noPreview('the picture data in this file is not stored the way its header says');
 
-  const frame = firstFrame(layout.dataset, px, pixel.numberOfFrames);
+  const frame = frameAt(layout.dataset, px, pixel.numberOfFrames, index);
   const header = frame ? readJpegFrameHeader(frame) : null;
   if (!frame || !header) return noPreview('the picture inside this DICOM file is not a readable JPEG image');
   if (header.precision !== 8) return noPreview(`this file uses ${header.precision}-bit JPEG compression, which the station cannot display`);
@@ -45,29 +58,52 @@ export function dicomPreview(parsed: ParsedDicom): DecodableInput | NoPreview {
   return { kind: 'encoded', bytes: frame, invert: pixel.photometric === 'MONOCHROME1' ? true : undefined };
 }
 
+/** The header values a frame decoder needs (the frame count stays behind: a frame is one). */
+export function pixelDescription(p: DicomPixelInfo): PixelDescription {
+  const { numberOfFrames: _frames, ...description } = p;
+  return description;
+}
+
+type Encapsulated = Extract<PixelDataLayout, { encapsulated: true }>;
+
+/** Frame 1 of encapsulated pixel data (see frameAt). */
+export function firstFrame(dataset: Buffer, px: Encapsulated, numberOfFrames: number): Buffer | null {
+  return frameAt(dataset, px, numberOfFrames, 0);
+}
+
 /**
- * Frame 1 of encapsulated pixel data. One frame: all fragments. Several frames: the fragments
- * before the second Basic Offset Table entry, or, with an empty table, fragments up to the first
- * one that ends with a JPEG EOI marker.
+ * Frame `index` (0-based) of encapsulated pixel data. One frame: all fragments. Several frames:
+ * the fragments between that frame's Basic Offset Table entry and the next; with an empty table,
+ * one fragment per frame when there are as many fragments as frames (always so for RLE), else
+ * frames end with the fragment that ends in an end-of-image marker (FFD9 closes JPEG, JPEG-LS and
+ * JPEG 2000 codestreams alike).
  */
-export function firstFrame(dataset: Buffer, px: Extract<PixelDataLayout, { encapsulated: true }>, numberOfFrames: number): Buffer | null {
+export function frameAt(dataset: Buffer, px: Encapsulated, numberOfFrames: number, index: number): Buffer | null {
   const { fragments, offsetTable } = px;
   if (fragments.length === 0) return null;
   let chosen: Fragment[];
   if (numberOfFrames <= 1) {
     chosen = fragments;
-  } else if (offsetTable.length >= 2) {
-    const [start = 0, end = Infinity] = offsetTable;
+  } else if (offsetTable.length >= 2 && index < offsetTable.length) {
+    const start = offsetTable[index]!;
+    const end = offsetTable[index + 1] ?? Infinity;
     chosen = fragments.filter((f) => f.itemOffset >= start && f.itemOffset < end);
+  } else if (offsetTable.length < 2 && fragments.length === numberOfFrames) {
+    chosen = [fragments[index]!].filter(Boolean);
   } else {
     chosen = [];
+    let frame = 0;
     for (const f of fragments) {
-      chosen.push(f);
-      if (endsWithEoi(dataset.subarray(f.offset, f.offset + f.length))) break;
+      if (frame === index) chosen.push(f);
+      if (endsWithEoi(dataset.subarray(f.offset, f.offset + f.length))) {
+        if (frame === index) break;
+        frame++;
+      }
     }
   }
+  if (chosen.length === 0) return null;
   const parts = chosen.map((f) => dataset.subarray(f.offset, f.offset + f.length));
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 function endsWithEoi(b: Buffer): boolean {

@@ -1,7 +1,8 @@
-// Uncompressed DICOM pixels -> an 8-bit raw frame sharp can take: first frame only, colour planes
-// interleaved, YBR_FULL turned into RGB, 16-bit greys windowed down to 8 bits.
+// Uncompressed DICOM pixels -> an 8-bit raw frame sharp can take: one frame, colour planes
+// interleaved, YBR_FULL turned into RGB, 16-bit greys windowed down to 8 bits, 16-bit colour scaled
+// down to 8. The codec worker runs a decoded JPEG 2000 frame through here too.
 import type { DecodableInput } from '../imaging/decode.ts';
-import type { DicomPixelInfo } from './dicom.ts';
+import type { PixelDescription } from '../imaging/frame.ts';
 
 export type NoPreview = { kind: 'none'; reason: string };
 
@@ -10,14 +11,21 @@ export const noPreview = (what: string): NoPreview => ({
   reason: `No preview: ${what}. The file is kept and will be sent as it is.`,
 });
 
-export function nativeFirstFrame(data: Buffer, info: DicomPixelInfo, bigEndian: boolean, vr: string): DecodableInput | NoPreview {
+export function nativeFirstFrame(data: Buffer, info: PixelDescription, bigEndian: boolean, vr: string): DecodableInput | NoPreview {
+  return nativeFrame(data, info, bigEndian, vr, 0);
+}
+
+/** Frame `index` (0-based) of uncompressed pixel data `all` (every frame, back to back). */
+export function nativeFrame(all: Buffer, info: PixelDescription, bigEndian: boolean, vr: string, index: number): DecodableInput | NoPreview {
   const { rows, columns, samplesPerPixel: spp, bitsAllocated, photometric } = info;
   if (rows <= 0 || columns <= 0) return noPreview('this file does not say how large its picture is');
   const pixels = rows * columns;
   const mono = photometric === 'MONOCHROME1' || photometric === 'MONOCHROME2';
   const invert = photometric === 'MONOCHROME1' ? true : undefined;
   const frameBytes = pixels * spp * (bitsAllocated / 8);
-  if (data.length < frameBytes) return noPreview('the picture data in this file is shorter than its size says');
+  const start = Number.isInteger(frameBytes) ? index * frameBytes : 0;
+  if (all.length < start + frameBytes) return noPreview('the picture data in this file is shorter than its size says');
+  const data = start === 0 ? all : all.subarray(start);
 
   if (bitsAllocated === 8) {
     // 8-bit samples stored as OW in big endian come in swapped byte pairs.
@@ -37,7 +45,24 @@ export function nativeFirstFrame(data: Buffer, info: DicomPixelInfo, bigEndian: 
   if (bitsAllocated === 16 && mono && spp === 1) {
     return { kind: 'raw', data: windowMonochrome16(data, info, bigEndian), width: columns, height: rows, channels: 1, invert };
   }
+  if (bitsAllocated === 16 && spp === 3 && (photometric === 'RGB' || photometric === 'YBR_FULL')) {
+    const eight = scale16To8(data, pixels * 3, info.bitsStored, bigEndian);
+    let rgb = info.planarConfiguration === 1 ? interleavePlanes(eight, pixels) : eight;
+    if (photometric === 'YBR_FULL') rgb = ybrFullToRgb(rgb);
+    return { kind: 'raw', data: rgb, width: columns, height: rows, channels: 3 };
+  }
   return noPreview(`the station cannot display this file's kind of picture (${photometric}, ${bitsAllocated}-bit)`);
+}
+
+/** 16-bit samples -> their top 8 of BitsStored bits (colour has no window to apply). */
+export function scale16To8(data: Buffer, samples: number, bitsStored: number, bigEndian: boolean): Buffer {
+  const shift = Math.max(0, Math.min(16, bitsStored || 16) - 8);
+  const out = Buffer.allocUnsafe(samples);
+  for (let i = 0; i < samples; i++) {
+    const v = bigEndian ? data.readUInt16BE(i * 2) : data.readUInt16LE(i * 2);
+    out[i] = Math.min(255, v >> shift);
+  }
+  return out;
 }
 
 /** RRR...GGG...BBB... -> RGBRGB... */
@@ -71,7 +96,7 @@ export function ybrFullToRgb(ybr: Buffer): Buffer {
  * 16-bit grey -> 8-bit: stored value -> modality value (rescale slope/intercept) -> the linear VOI
  * window of DICOM PS3.3 C.11.2.1.2 when the file gives one, else the frame's own min..max.
  */
-export function windowMonochrome16(data: Buffer, info: DicomPixelInfo, bigEndian: boolean): Buffer {
+export function windowMonochrome16(data: Buffer, info: PixelDescription, bigEndian: boolean): Buffer {
   const pixels = info.rows * info.columns;
   const bits = Math.min(16, Math.max(1, info.bitsStored));
   const shift = 32 - bits;
