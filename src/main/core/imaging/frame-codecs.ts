@@ -3,10 +3,13 @@
 // - JPEG 2000 (.4.90/.4.91): @cornerstonejs/codec-openjpeg, at a reduced resolution when the
 //   caller wants a small picture (a 512 px analysis image from a 2000-3000 px frame decodes the
 //   codestream's lower resolution levels only, several times faster than a full decode).
-// - JPEG-LS (.4.80/.4.81), lossless JPEG (.4.57/.4.70): dcmjs-imaging's WebAssembly codecs
-//   (CharLS, libijg), which also apply the colour model and the grey window.
-// - RLE (.5): rle.ts (dcmjs-imaging gets RLE colour wrong), then the same 8-bit conversion as an
-//   uncompressed frame (native-pixels.ts).
+// - JPEG-LS (.4.80/.4.81): @cornerstonejs/codec-charls (CharLS), about half the time of the same
+//   CharLS inside dcmjs-imaging, whose renderer adds an RGBA pass over the full frame.
+// - Lossless JPEG (.4.57/.4.70): dcmjs-imaging's WebAssembly libijg, which also applies the colour
+//   model and the grey window.
+// OpenJPEG's, CharLS's and rle.ts's output goes through the same 8-bit conversion as an
+// uncompressed frame (native-pixels.ts): one colour and window path for all of them.
+// - RLE (.5): rle.ts (dcmjs-imaging gets RLE colour wrong).
 // Both libraries are WebAssembly, loaded once per worker; their .wasm files are read from the
 // installed packages (unpacked from the asar in the Electron build, see electron-builder.yml).
 import { readFileSync } from 'node:fs';
@@ -68,6 +71,18 @@ interface J2KDecoder {
 interface OpenJpeg {
   J2KDecoder: new () => J2KDecoder;
 }
+interface JpegLsDecoder {
+  getEncodedBuffer(length: number): Uint8Array;
+  getDecodedBuffer(): Uint8Array;
+  decode(): void;
+  getFrameInfo(): { width: number; height: number; bitsPerSample: number; componentCount: number };
+  /** 0: one component after another (planar), 1: line, 2: sample-interleaved. */
+  getInterleaveMode(): number;
+  delete(): void;
+}
+interface CharLs {
+  JpegLSDecoder: new () => JpegLsDecoder;
+}
 interface DcmjsImaging {
   DicomImage: new (elements: Record<string, unknown>, syntax: string) => { render(opts: { frame: number }): { width: number; height: number; pixels: ArrayBuffer } };
   NativePixelDecoder: { initializeAsync(opts: { webAssemblyModulePathOrUrl: string }): Promise<void> };
@@ -77,6 +92,16 @@ interface DcmjsImaging {
 const require = createRequire(import.meta.url);
 let openjpeg: Promise<OpenJpeg> | null = null;
 let dcmjsImaging: Promise<DcmjsImaging> | null = null;
+let charls: Promise<CharLs> | null = null;
+
+function loadCharLs(): Promise<CharLs> {
+  charls ??= (async () => {
+    const factory = require('@cornerstonejs/codec-charls/decodewasmjs') as (m: object) => Promise<CharLs>;
+    const wasmBinary = readFileSync(require.resolve('@cornerstonejs/codec-charls/decodewasm'));
+    return factory({ wasmBinary, print: () => undefined, printErr: () => undefined });
+  })();
+  return charls;
+}
 
 function loadOpenJpeg(): Promise<OpenJpeg> {
   openjpeg ??= (async () => {
@@ -107,6 +132,7 @@ export async function decodeFrameHere(frame: EncodedFrame, maxSide: number): Pro
   if (frame.bytes.length === 0) throw new FrameDecodeError('empty-frame');
   const codec = FRAME_CODECS.get(frame.syntax);
   if (codec === 'openjpeg') return decodeJ2k(await loadOpenJpeg(), frame, maxSide);
+  if (codec === 'charls') return decodeJpegLs(await loadCharLs(), frame);
   if (codec === 'dcmjs-imaging') return decodeWithDcmjsImaging(await loadDcmjsImaging(), frame);
   if (codec === 'rle') return decodeRle(frame);
   throw new FrameDecodeError('unsupported-syntax');
@@ -149,6 +175,37 @@ function decodeJ2k(lib: OpenJpeg, frame: EncodedFrame, maxSide: number): Decoded
     }
   }
   throw new FrameDecodeError('j2k-decode-failed');
+}
+
+function decodeJpegLs(lib: CharLs, frame: EncodedFrame): DecodedFrame {
+  const { pixel } = frame;
+  const decoder = new lib.JpegLSDecoder();
+  try {
+    decoder.getEncodedBuffer(frame.bytes.length).set(frame.bytes);
+    try {
+      decoder.decode();
+    } catch {
+      throw new FrameDecodeError('jpegls-decode-failed');
+    }
+    const info = decoder.getFrameInfo();
+    const decoded = decoder.getDecodedBuffer();
+    const bytesPerSample = info.bitsPerSample <= 8 ? 1 : 2;
+    if (info.width !== pixel.columns || info.height !== pixel.rows || info.componentCount !== pixel.samplesPerPixel || decoded.length !== info.width * info.height * info.componentCount * bytesPerSample) {
+      throw new FrameDecodeError('jpegls-shape-mismatch');
+    }
+    // CharLS hands back the frame's own interleave: mode 0 is one component after another.
+    const desc: PixelDescription = {
+      ...pixel,
+      bitsAllocated: bytesPerSample * 8,
+      bitsStored: Math.min(pixel.bitsStored || info.bitsPerSample, info.bitsPerSample),
+      planarConfiguration: info.componentCount > 1 && decoder.getInterleaveMode() === 0 ? 1 : 0,
+    };
+    const raw = nativeFrame(Buffer.from(decoded), desc, false, 'OB', 0);
+    if (raw.kind !== 'raw') throw new FrameDecodeError('jpegls-unsupported-pixels');
+    return { data: raw.data, width: raw.width, height: raw.height, channels: raw.channels, invert: raw.invert };
+  } finally {
+    decoder.delete();
+  }
 }
 
 function decodeWithDcmjsImaging(lib: DcmjsImaging, frame: EncodedFrame): DecodedFrame {

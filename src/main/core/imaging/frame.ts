@@ -31,8 +31,8 @@ export interface EncodedFrame {
   pixel: PixelDescription;
 }
 
-/** Which decoder draws a syntax: OpenJPEG (reduced-resolution decode), dcmjs-imaging's codecs, or rle.ts. */
-export type FrameCodec = 'openjpeg' | 'dcmjs-imaging' | 'rle';
+/** Which decoder draws a syntax: OpenJPEG (reduced-resolution decode), CharLS, dcmjs-imaging's codecs, or rle.ts. */
+export type FrameCodec = 'openjpeg' | 'charls' | 'dcmjs-imaging' | 'rle';
 
 const JPEG = (n: number): string => `${TS_JPEG_FAMILY_PREFIX}${n}`;
 
@@ -40,8 +40,8 @@ const JPEG = (n: number): string => `${TS_JPEG_FAMILY_PREFIX}${n}`;
 export const FRAME_CODECS: ReadonlyMap<string, FrameCodec> = new Map([
   [JPEG(90), 'openjpeg'], // JPEG 2000 lossless
   [JPEG(91), 'openjpeg'], // JPEG 2000
-  [JPEG(80), 'dcmjs-imaging'], // JPEG-LS lossless
-  [JPEG(81), 'dcmjs-imaging'], // JPEG-LS near-lossless
+  [JPEG(80), 'charls'], // JPEG-LS lossless
+  [JPEG(81), 'charls'], // JPEG-LS near-lossless
   [JPEG(57), 'dcmjs-imaging'], // lossless JPEG, process 14
   [JPEG(70), 'dcmjs-imaging'], // lossless JPEG, process 14 SV1
   [TS_RLE, 'rle'],
