@@ -14,6 +14,7 @@ const IT_ONLY: MethodName[] = [
   'sources.add', // watched folders: where photos come from
   'sources.remove',
   'sync.settings.update', // cloud: where photos go
+  'updates.settings.update', // updates: where the station's own software comes from (feed, proxy, channel)
   'worklist.settings.update', // worklist sources: where orders (and so patient identity) come from
 ];
 
@@ -22,6 +23,7 @@ const OPERATOR_ALLOWED: Partial<Record<MethodName, string>> = {
   'settings.get': 'reads only: locked screens show the values read-only',
   'sync.settings.get': 'reads only (secrets only as hints)',
   'worklist.settings.get': 'reads only (the token only as "set")',
+  'updates.settings.get': 'reads only: the About box shows the channel',
   'cameras.profiles': 'reads only: the device profiles in the order they are tried',
   'sources.list': 'reads only: the watched folders and their state',
   'sync.settings.test': 'changes nothing: sends a small probe file with the saved (or typed) settings, so an operator can tell IT what is wrong',

@@ -33,6 +33,10 @@ import { memorySecretStore, type SecretStore } from './sync/secrets.ts';
 import type { SyncTiming } from './sync/feature.ts';
 import { syncApi } from './api/sync.ts';
 import { orderLabel, worklistApi } from './api/worklist.ts';
+import { UpdatesRepo } from './store/updates.ts';
+import { UpdateService } from './updates/service.ts';
+import { examCapturing } from './updates/policy.ts';
+import { updatesApi } from './api/updates.ts';
 import { ItLockService } from './it-lock/it-lock-service.ts';
 import { ItLockRepo } from './store/it-lock.ts';
 import { itLockApi } from './api/it-lock.ts';
@@ -99,6 +103,8 @@ export class Station {
   readonly worklist: WorklistFeature;
   readonly cameras: CamerasFeature;
   readonly sync: SyncFeature;
+  /** The updater facade: the host attaches electron-updater; restarts wait for the busy sources. */
+  readonly updates: UpdateService;
   readonly itLock: ItLockService;
   readonly api: StationApi;
   readonly notices: Notice[] = [];
@@ -215,6 +221,16 @@ export class Station {
       ...config.itLock,
     });
     // lockable: dispatch refuses the contract's IT-only methods while the IT lock is on.
+    const updatesRepo = new UpdatesRepo(db);
+    this.updates = new UpdateService({ repo: updatesRepo, log: this.log, version: config.version, changed: () => this.events.emit('updates.changed', {}) });
+    // What a restart to install an update must wait for; the DICOM listener adds its own.
+    this.updates.addBusySource({
+      name: 'exam',
+      label: 'an exam is being captured',
+      busy: () => examCapturing(updatesRepo.examActivity().map((r) => ({ capturingNow: r.capturing_now === 1, status: r.status, lastActivityAt: r.last_activity_at })), Date.now()),
+    });
+    this.updates.addBusySource({ name: 'camera-import', label: 'a camera is being imported', busy: () => this.cameras.busy() });
+    this.updates.addBusySource({ name: 'sync-upload', label: 'photos or orders are being sent', busy: () => this.sync.busy() });
     this.api = lockable({
       'station.info': () => ({
         version: config.version,
@@ -231,6 +247,7 @@ export class Station {
       ...worklistApi(this.worklist, { urls: config.urls, siteId: () => this.settings.get().siteId }),
       ...camerasApi(this.cameras, { urls: config.urls, orderLabel: (id) => orderLabel(this.worklist, id) }),
       ...syncApi(this.sync),
+      ...updatesApi(this.updates),
       ...itLockApi(this.itLock),
     }, this.itLock);
   }
@@ -295,6 +312,7 @@ export class Station {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.updates.close();
     await this.storage.stop();
     await this.sources.stopAll();
     await this.cameras.close();

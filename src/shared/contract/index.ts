@@ -9,6 +9,7 @@ import { settingsMethods } from './settings.ts';
 import { worklistMethods } from './worklist.ts';
 import { volumeEvents, volumeMethods } from './volumes.ts';
 import { syncEvents, syncMethods } from './sync.ts';
+import { updateEvents, updateMethods } from './updates.ts';
 import { itLockEvents, itLockMethods } from './it-lock.ts';
 
 export const methods = {
@@ -19,6 +20,7 @@ export const methods = {
   ...worklistMethods,
   ...volumeMethods,
   ...syncMethods,
+  ...updateMethods,
   ...itLockMethods,
 } satisfies Record<string, MethodSpec>;
 
@@ -42,6 +44,7 @@ export const events = {
     .describe('Something the operator or IT should read now (also kept in station.info notices).'),
   ...volumeEvents,
   ...syncEvents,
+  ...updateEvents,
   ...itLockEvents,
 };
 
@@ -66,4 +69,5 @@ export * from './settings.ts';
 export * from './worklist.ts';
 export * from './volumes.ts';
 export * from './sync.ts';
+export * from './updates.ts';
 export * from './it-lock.ts';
