@@ -1,5 +1,6 @@
 // The pieces of compressed-DICOM decoding that decide something: which frame shows a multi-frame
 // object, how far JPEG 2000 may reduce, RLE's byte planes, and the codec worker's failures.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, FrameDecodeFailed } from '../../src/main/core/imaging/codec-pool.ts';
 import { decodedJ2kDescription, j2kReductionLevel } from '../../src/main/core/imaging/frame-codecs.ts';
@@ -112,6 +113,15 @@ describe('the codec worker', () => {
       await expect(decoder.decode({ syntax: '1.2.840.10008.1.2.5', bytes: rle, pixel: pixel() }, 512)).resolves.toMatchObject({ width: 2, height: 2, channels: 1, data: Buffer.from([5, 6, 7, 8]) });
     } finally {
       await decoder.close();
+    }
+  });
+});
+
+describe('the codec worker in the Electron build', () => {
+  it('declares no `require` of its own (electron-vite puts a `require` shim at the top of its ESM bundles)', () => {
+    for (const file of ['codec-worker.ts', 'frame-codecs.ts', 'rle.ts', 'frame.ts']) {
+      const source = readFileSync(new URL(`../../src/main/core/imaging/${file}`, import.meta.url), 'utf8');
+      expect(source, file).not.toMatch(/\b(const|let|var|function)\s+require\b/);
     }
   });
 });

@@ -89,15 +89,17 @@ interface DcmjsImaging {
   log: { setLevel(level: string): void };
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM output declares its own `require` shim at the top of the
+// bundle, and a second declaration is a SyntaxError in the built worker.
+const cjs = createRequire(import.meta.url);
 let openjpeg: Promise<OpenJpeg> | null = null;
 let dcmjsImaging: Promise<DcmjsImaging> | null = null;
 let charls: Promise<CharLs> | null = null;
 
 function loadCharLs(): Promise<CharLs> {
   charls ??= (async () => {
-    const factory = require('@cornerstonejs/codec-charls/decodewasmjs') as (m: object) => Promise<CharLs>;
-    const wasmBinary = readFileSync(require.resolve('@cornerstonejs/codec-charls/decodewasm'));
+    const factory = cjs('@cornerstonejs/codec-charls/decodewasmjs') as (m: object) => Promise<CharLs>;
+    const wasmBinary = readFileSync(cjs.resolve('@cornerstonejs/codec-charls/decodewasm'));
     return factory({ wasmBinary, print: () => undefined, printErr: () => undefined });
   })();
   return charls;
@@ -105,8 +107,8 @@ function loadCharLs(): Promise<CharLs> {
 
 function loadOpenJpeg(): Promise<OpenJpeg> {
   openjpeg ??= (async () => {
-    const factory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as (m: object) => Promise<OpenJpeg>;
-    const wasmBinary = readFileSync(require.resolve('@cornerstonejs/codec-openjpeg/decodewasm'));
+    const factory = cjs('@cornerstonejs/codec-openjpeg/decodewasmjs') as (m: object) => Promise<OpenJpeg>;
+    const wasmBinary = readFileSync(cjs.resolve('@cornerstonejs/codec-openjpeg/decodewasm'));
     // OpenJPEG prints its progress ("[INFO] ...") on stdout: silenced.
     return factory({ wasmBinary, print: () => undefined, printErr: () => undefined });
   })();
@@ -115,9 +117,9 @@ function loadOpenJpeg(): Promise<OpenJpeg> {
 
 function loadDcmjsImaging(): Promise<DcmjsImaging> {
   dcmjsImaging ??= (async () => {
-    const lib = require('dcmjs-imaging') as DcmjsImaging;
+    const lib = cjs('dcmjs-imaging') as DcmjsImaging;
     lib.log.setLevel('silent');
-    await lib.NativePixelDecoder.initializeAsync({ webAssemblyModulePathOrUrl: require.resolve('dcmjs-imaging/build/dcmjs-native-codecs.wasm') });
+    await lib.NativePixelDecoder.initializeAsync({ webAssemblyModulePathOrUrl: cjs.resolve('dcmjs-imaging/build/dcmjs-native-codecs.wasm') });
     return lib;
   })();
   return dcmjsImaging;
