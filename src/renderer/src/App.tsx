@@ -12,6 +12,7 @@ import { CameraBanner } from './components/CameraBanner.tsx';
 import { SyncIndicator } from './components/SyncIndicator.tsx';
 import { QueueScreen } from './screens/Queue.tsx';
 import { CloudSettingsScreen } from './screens/CloudSettings.tsx';
+import { SettingsScreen } from './screens/Settings.tsx';
 
 const SCREENS = [
   { id: 'worklist', label: 'Worklist', key: '1' },
@@ -21,6 +22,7 @@ const SCREENS = [
   { id: 'cameras', label: 'Cameras', key: '5' },
   { id: 'queue', label: 'Queue', key: '6' },
   { id: 'cloud', label: 'Cloud', key: '7' },
+  { id: 'settings', label: 'Settings', key: '8' },
 ] as const;
 // Screens reached from another screen, not from a tab: #/exam/<order id>, #/audit/<order id>.
 const ROUTES = ['exam', 'audit'] as const;
@@ -88,6 +90,7 @@ export function App() {
         {screen === 'cameras' && <CamerasScreen />}
         {screen === 'queue' && <QueueScreen />}
         {screen === 'cloud' && <CloudSettingsScreen />}
+        {screen === 'settings' && <SettingsScreen />}
       </main>
     </div>
   );

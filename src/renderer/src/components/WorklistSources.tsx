@@ -8,6 +8,7 @@ import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
 import { Dialog } from './Dialog.tsx';
+import { LockBar, useItLock } from './ItLock.tsx';
 import { dateTime, timeHm } from '../worklist-text.ts';
 
 export function ProviderLine({ p }: { p: ProviderStatus }) {
@@ -45,6 +46,7 @@ export function WorklistSourcesDialog({ onClose }: { onClose: () => void }) {
   const [form, setForm] = useState<{ httpEnabled: boolean; url: string; token: string; timeout: string; poll: string; folderEnabled: boolean; folder: string; folderPoll: string; reasons: string } | null>(null);
   const { run, error, busy } = useAction();
   const [saved, setSaved] = useState(false);
+  const { locked } = useItLock();
 
   const f =
     form ??
@@ -107,7 +109,9 @@ export function WorklistSourcesDialog({ onClose }: { onClose: () => void }) {
         ))}
         <button className="button" disabled={busy} onClick={() => void run(() => station.call('worklist.refresh', {}))}>Check now</button>
       </div>
+      <LockBar what="Worklist sources" />
       <form onSubmit={save} className="wl-settings">
+        <fieldset className="it-fields" disabled={locked}>
         <fieldset>
           <legend><label className="check"><input type="checkbox" checked={f.httpEnabled} onChange={(e) => set('httpEnabled', e.target.checked)} /> Worklist server (HTTP, JSON)</label></legend>
           <label className="wl-field">
@@ -133,10 +137,11 @@ export function WorklistSourcesDialog({ onClose }: { onClose: () => void }) {
           <legend>Reasons an eye can be ungradable (one per line)</legend>
           <textarea rows={5} value={f.reasons} onChange={(e) => set('reasons', e.target.value)} />
         </fieldset>
+        </fieldset>
         {error && <div className="notice error" role="alert">{error}</div>}
         {saved && <div className="notice info" role="status">Saved. The station asks the worklist sources again now.</div>}
         <div className="wl-actions">
-          <button className="button primary" disabled={busy || !!urlProblem}>Save</button>
+          <button className="button primary" disabled={busy || !!urlProblem || locked}>Save</button>
           <button type="button" className="button" onClick={onClose}>Close</button>
         </div>
       </form>

@@ -7,6 +7,7 @@ import { ImageDetail } from './ImageDetail.tsx';
 import { formatClock, formatDateTime } from '../format.ts';
 import { validateDeviceProfile, type DeviceProfile, type ProfileProblem } from '../../../shared/devices.ts';
 import type { MethodOutput } from '../../../shared/contract/index.ts';
+import { LockBar, useItLock } from '../components/ItLock.tsx';
 
 type Camera = MethodOutput<'cameras.list'>['cameras'][number];
 type Burst = MethodOutput<'cameras.photos'>['bursts'][number];
@@ -307,6 +308,7 @@ function ProfilesPanel() {
   const [form, setForm] = useState<ProfileForm | null>(null);
   const [problems, setProblems] = useState<ProfileProblem[]>([]);
   const [saveError, setSaveError] = useState<string | null>(null);
+  const { locked } = useItLock();
   const profiles = data?.items ?? [];
 
   const edit = (p: DeviceProfile | null) => {
@@ -359,7 +361,9 @@ function ProfilesPanel() {
           {profiles.length === 0 ? 'None: every camera with a DCIM folder is read with the defaults.' : `${profiles.length} profile${profiles.length === 1 ? '' : 's'}`} (for IT)
         </span>
       </summary>
+      <LockBar what="Device profiles" />
       {error && <div className="notice error">{error}</div>}
+      <fieldset className="it-fields" disabled={locked}>
       <table className="sources">
         <thead>
           <tr><th>Profile</th><th>For</th><th>Photo folders</th><th>Bursts</th><th>After import</th><th /></tr>
@@ -407,6 +411,7 @@ function ProfilesPanel() {
           </div>
         </form>
       )}
+      </fieldset>
     </details>
   );
 }

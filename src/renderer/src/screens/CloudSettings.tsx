@@ -10,6 +10,7 @@ import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
 import { formatDateTime } from '../format.ts';
 import '../sync.css';
+import { LockBar, useItLock } from '../components/ItLock.tsx';
 
 type State = MethodOutput<'sync.settings.get'>;
 type TestResult = MethodOutput<'sync.settings.test'>;
@@ -89,6 +90,7 @@ export function CloudSettingsScreen() {
   const [test, setTest] = useState<TestResult | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const { run, busy, error } = useAction();
+  const { locked } = useItLock();
   const state = saved ?? data;
   // Until the first change, the form shows what is saved.
   const form = edited ?? (state ? formFrom(state) : null);
@@ -146,11 +148,13 @@ export function CloudSettingsScreen() {
           Where photos go. Secrets are kept {state.secretStorage} and are never shown again; leave a secret empty to keep the saved one.
         </p>
       </div>
+      <LockBar what="Cloud settings" />
       {!state.configured && Object.keys(state.problems).length > 0 && (
         <div className="notice warning">The saved settings cannot be used yet: {Object.values(state.problems).join(' ')}</div>
       )}
       {(error || loadError) && <div className="notice error" role="alert">{error ?? loadError}</div>}
       <form className="cloud-form" onSubmit={save} noValidate>
+        <fieldset className="it-fields" disabled={locked}>
         <Field
           id="connectionString"
           label="Connection string"
@@ -248,12 +252,13 @@ export function CloudSettingsScreen() {
         >
           <input id="bandwidthCapKbps" type="number" min={16} value={form.bandwidthCapKbps} onChange={(e) => set('bandwidthCapKbps', e.target.value)} />
         </Field>
+        </fieldset>
         <span />
         <div className="cloud-actions">
           <button type="button" className="button" disabled={busy} onClick={testConnection}>
             Test connection
           </button>
-          <button type="submit" className="button primary" disabled={busy}>
+          <button type="submit" className="button primary" disabled={busy || locked}>
             Save
           </button>
           {busy && <span className="muted">Working…</span>}

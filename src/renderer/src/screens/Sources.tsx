@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useStationQuery } from '../use-station.ts';
 import { station } from '../bridge.ts';
 import { formatDateTime } from '../format.ts';
+import { LockBar, useItLock } from '../components/ItLock.tsx';
 
 const STATE_TEXT = { starting: 'Starting…', watching: 'Watching', unreachable: 'Cannot reach', error: 'Not watched', stopped: 'Stopped' } as const;
 
@@ -11,6 +12,7 @@ export function SourcesScreen() {
   const [polling, setPolling] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const { locked } = useItLock();
 
   const add = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -41,8 +43,10 @@ export function SourcesScreen() {
         <h1>Sources</h1>
         <p className="muted">Folders where cameras save their photos. Every new file is taken in the moment it is complete.</p>
       </div>
+      <LockBar what="Watched folders" />
       {error && <div className="notice error" role="alert">{error}</div>}
       <form className="add-source" onSubmit={add}>
+        <fieldset className="it-fields" disabled={locked}>
         <label>
           Folder to watch
           <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="e.g. D:\\CameraExport or \\\\server\\share\\fundus" required aria-label="Folder to watch" />
@@ -51,6 +55,7 @@ export function SourcesScreen() {
           <input type="checkbox" checked={polling} onChange={(e) => setPolling(e.target.checked)} /> Network share (check every second)
         </label>
         <button className="button primary" disabled={busy || !path.trim()}>Watch this folder</button>
+        </fieldset>
       </form>
       {message && <div className={`notice ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</div>}
       <table className="sources">
@@ -67,7 +72,7 @@ export function SourcesScreen() {
               </td>
               <td>{s.imageCount}</td>
               <td>{formatDateTime(s.lastFileAt)}</td>
-              <td><button className="button" onClick={() => remove(s.id, s.path)}>Stop watching</button></td>
+              <td><button className="button" onClick={() => remove(s.id, s.path)} disabled={locked}>Stop watching</button></td>
             </tr>
           ))}
           {data?.items.length === 0 && <tr><td colSpan={5} className="muted">No folders yet. Add the camera's export folder above.</td></tr>}
