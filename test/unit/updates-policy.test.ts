@@ -1,5 +1,5 @@
 // The updater's decisions (core/updates/policy.ts) as pure functions, and the bandwidth cap on
-// the responses electron-updater reads (core/updates/http.ts) with a recording limiter.
+// the responses electron-updater reads (core/updates/throttle.ts) with a recording limiter.
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
@@ -15,7 +15,7 @@ import {
   versionAllowedOnChannel,
   withinRollout,
 } from '../../src/main/core/updates/policy.ts';
-import { throttleResponses } from '../../src/main/core/updates/http.ts';
+import { throttleResponses } from '../../src/main/core/updates/throttle.ts';
 import { updateSettingsSchema, updateUrlProblem } from '../../src/shared/updates.ts';
 
 describe('when to check', () => {

@@ -8,7 +8,7 @@ import { StationError } from '../../../shared/errors.ts';
 import { updateSettingsSchema, type UpdateSettings, type UpdateSettingsPatch, type UpdateStatus } from '../../../shared/updates.ts';
 import type { Logger } from '../kernel/logger.ts';
 import type { UpdatesRepo } from '../store/updates.ts';
-import { throttleResponses, type ExecutorLike } from './http.ts';
+import { throttleResponses, type ExecutorLike } from './throttle.ts';
 import { feedChannel, nextCheckAt, restartDecision, updateFailure, versionAllowedOnChannel, withinRollout, type BusySource } from './policy.ts';
 
 /** What electron-updater publishes about a version (UpdateInfo), as far as the station reads it. */
