@@ -9,6 +9,9 @@ const IT_ONLY: MethodName[] = [
   'cameras.removeProfile', // device profiles: where on a camera photos are read from, and their file-name rules
   'cameras.saveProfile',
   'itLock.removePin', // the lock itself (these also need the current PIN)
+  'dicom.cameras.remove', // DICOM: which cameras may send photos, and the station's node settings
+  'dicom.cameras.save',
+  'dicom.settings.update',
   'itLock.setPin',
   'settings.update', // station settings: file-name rules, limits, site id, quality thresholds
   'sources.add', // watched folders: where photos come from
@@ -32,6 +35,7 @@ const OPERATOR_ALLOWED: Partial<Record<MethodName, string>> = {
   'orders.setCapturingNow': 'marking the exam being photographed is capture work',
   'exam.setUngradable': 'an eye that cannot be photographed is capture work',
   'operators.add': 'names for the shift; not a setting of where photos go',
+  'dicom.settings.get': 'reads only: the DICOM node settings (AE title, port, limits)',
   // Not matched by the pattern, listed because they were decided on purpose:
   'sync.pause': 'changes when photos go, not where: an operator may need the bandwidth back (the tray offers it); nothing is lost',
   'sync.resume': 'sends what is already queued to the place IT configured',

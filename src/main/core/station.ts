@@ -41,6 +41,8 @@ import { ItLockService } from './it-lock/it-lock-service.ts';
 import { ItLockRepo } from './store/it-lock.ts';
 import { itLockApi } from './api/it-lock.ts';
 import { lockable } from './api/dispatch.ts';
+import { DicomNodeFeature, type DicomOverrides } from './dicom-node/feature.ts';
+import { dicomApi } from './api/dicom.ts';
 
 export interface StationConfig {
   dataDir: string;
@@ -79,6 +81,8 @@ export interface StationConfig {
   storage?: { checkMs?: number; statfs?: StatfsFn; spoolWrite?: SpoolWrite };
   /** The IT lock's idle time (minutes, default 10) and clock; tests move the clock instead of waiting. */
   itLock?: { idleMinutes?: number; now?: () => number };
+  /** The DICOM node from the command line (--dicom-port, --dicom-ae-title, --dicom-address, --dicom-camera): turns it on, saved. */
+  dicom?: DicomOverrides;
 }
 
 export interface Notice {
@@ -106,6 +110,8 @@ export class Station {
   /** The updater facade: the host attaches electron-updater; restarts wait for the busy sources. */
   readonly updates: UpdateService;
   readonly itLock: ItLockService;
+  /** The DICOM node: C-ECHO/C-STORE listener (and C-FIND through the worklist server), cameras by AE title. */
+  readonly dicom: DicomNodeFeature;
   readonly api: StationApi;
   readonly notices: Notice[] = [];
   /** Notices that replace their predecessor (the one storage notice: full, then space again). */
@@ -231,6 +237,17 @@ export class Station {
     });
     this.updates.addBusySource({ name: 'camera-import', label: 'a camera is being imported', busy: () => this.cameras.busy() });
     this.updates.addBusySource({ name: 'sync-upload', label: 'photos or orders are being sent', busy: () => this.sync.busy() });
+    this.dicom = new DicomNodeFeature({
+      db,
+      images: this.images,
+      spool: this.spool,
+      pipeline: this.pipeline,
+      hooks: this.hooks,
+      events: this.events,
+      log: this.log,
+      storage: this.storage,
+      ...(config.dicom && { overrides: config.dicom }),
+    });
     this.api = lockable({
       'station.info': () => ({
         version: config.version,
@@ -249,6 +266,7 @@ export class Station {
       ...syncApi(this.sync),
       ...updatesApi(this.updates),
       ...itLockApi(this.itLock),
+      ...dicomApi(this.dicom),
     }, this.itLock);
   }
 
@@ -292,6 +310,7 @@ export class Station {
     }
     this.cameras.start();
     this.sync.start();
+    await this.dicom.start();
     this.log.info({ host: this.config.host, version: this.config.version }, 'station started');
   }
 
@@ -316,6 +335,7 @@ export class Station {
     await this.storage.stop();
     await this.sources.stopAll();
     await this.cameras.close();
+    await this.dicom.close();
     await this.pipeline.idle();
     await this.worklist.stop();
     await this.sync.close();

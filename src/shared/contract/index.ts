@@ -9,6 +9,7 @@ import { settingsMethods } from './settings.ts';
 import { worklistMethods } from './worklist.ts';
 import { volumeEvents, volumeMethods } from './volumes.ts';
 import { syncEvents, syncMethods } from './sync.ts';
+import { dicomEvents, dicomMethods } from './dicom.ts';
 import { updateEvents, updateMethods } from './updates.ts';
 import { itLockEvents, itLockMethods } from './it-lock.ts';
 
@@ -20,6 +21,7 @@ export const methods = {
   ...worklistMethods,
   ...volumeMethods,
   ...syncMethods,
+  ...dicomMethods,
   ...updateMethods,
   ...itLockMethods,
 } satisfies Record<string, MethodSpec>;
@@ -44,6 +46,7 @@ export const events = {
     .describe('Something the operator or IT should read now (also kept in station.info notices).'),
   ...volumeEvents,
   ...syncEvents,
+  ...dicomEvents,
   ...updateEvents,
   ...itLockEvents,
 };
@@ -69,5 +72,6 @@ export * from './settings.ts';
 export * from './worklist.ts';
 export * from './volumes.ts';
 export * from './sync.ts';
+export * from './dicom.ts';
 export * from './updates.ts';
 export * from './it-lock.ts';

@@ -13,7 +13,8 @@ import type { EventBus } from '../kernel/events.ts';
 import type { DicomOrigin, Hooks } from '../kernel/hooks.ts';
 import { newId, nowIso } from '../kernel/ids.ts';
 import type { Logger } from '../kernel/logger.ts';
-import { readImage, UnreadableFileError } from '../metadata/index.ts';
+import { readImage, UnreadableFileError, type ReadImageResult } from '../metadata/index.ts';
+import type { ParsedDicom } from '../metadata/dicom.ts';
 import { renderPreview, type QualityAssessor } from '../imaging/render.ts';
 import { decodeStats } from '../imaging/decode.ts';
 import { sha256, type Spool } from '../store/spool.ts';
@@ -45,6 +46,24 @@ export interface IngestOptions {
   fileNameRules?: FileNameRule[];
   /** The object came by DICOM C-STORE: handed to the imageStored hooks (links, PACS routes). */
   dicom?: DicomOrigin;
+}
+
+/**
+ * An object already durable in the spool under its hash (the DICOM listener streamed it there and
+ * has told the camera so): its bytes are never held whole. `parsed` is the parse of a compact data
+ * set (its attributes and one representative frame), not of the whole file.
+ */
+export interface ReceivedObject {
+  sha256: string;
+  sizeBytes: number;
+  /** Where it came from, for the image list: names the camera and the SOP instance, never patient data. */
+  sourcePath: string;
+  fileName: string;
+  /** The compact data set as a Part 10 buffer, and its parse. */
+  compact: Buffer;
+  parsed: ParsedDicom;
+  completeAt: number;
+  dicom: DicomOrigin;
 }
 
 export interface PipelineDeps {
@@ -102,6 +121,17 @@ export class IngestPipeline {
   take(file: SettledFile, sourceId: string | null, opts: IngestOptions = {}): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
       this.queue.push(() => this.run(file, sourceId, opts).then(resolve, reject));
+    });
+  }
+
+  /**
+   * Queues an object that is already in the spool (see ReceivedObject) and resolves with what
+   * became of it. The spool copy is never removed here, whatever happens: the camera was told it
+   * is stored. Rejects when the image row cannot be written; the caller keeps the object pending.
+   */
+  takeReceived(obj: ReceivedObject): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push(() => this.runReceived(obj).then(resolve, reject));
     });
   }
 
@@ -219,6 +249,23 @@ export class IngestPipeline {
     }
   }
 
+  private async runReceived(obj: ReceivedObject): Promise<IngestResult> {
+    const hash = obj.sha256;
+    for (let first = this.inFlight.get(hash); first; first = this.inFlight.get(hash)) await first;
+    const existing = this.deps.images.bySha(hash);
+    if (existing) return { kind: 'known', imageId: existing.id, sha256: hash };
+    const work = (async () => {
+      const read = await readImage(obj.compact, obj.fileName, this.deps.fileNameRules(), { dicom: obj.parsed });
+      return this.store({ hash, sizeBytes: obj.sizeBytes, sourceId: null, sourcePath: obj.sourcePath, fileName: obj.fileName, completeAt: obj.completeAt, read, original: null, dicom: obj.dicom });
+    })();
+    this.inFlight.set(hash, work.then(() => undefined, () => undefined));
+    try {
+      return { kind: 'new', imageId: await work, sha256: hash };
+    } finally {
+      this.inFlight.delete(hash);
+    }
+  }
+
   /** A write failure of the data folder: the file waits (true). Anything else is the file's problem (false). */
   private waitForStorage(err: unknown, filePath: string, sourceId: string | null, size: number): boolean {
     const kind = writeFailureKind(err);
@@ -243,11 +290,42 @@ export class IngestPipeline {
   }
 
   private async takeIn(file: SettledFile, sourceId: string | null, hash: string, opts: IngestOptions): Promise<string> {
-    const { images, spool, events, log } = this.deps;
     const fileName = path.basename(file.path);
-    const at = nowIso();
     const rules = opts.fileNameRules?.length ? [...opts.fileNameRules, ...this.deps.fileNameRules()] : this.deps.fileNameRules();
-    const { facts, preview } = await readImage(file.bytes, fileName, rules, { dicom: file.dicom });
+    const read = await readImage(file.bytes, fileName, rules, { dicom: file.dicom });
+    return this.store({
+      hash,
+      sizeBytes: file.size,
+      sourceId,
+      sourcePath: file.path,
+      fileName,
+      completeAt: file.completeAt,
+      read,
+      original: file,
+      ...(opts.dicom && { dicom: opts.dicom }),
+    });
+  }
+
+  /**
+   * Thumbnail + quality from the one decode, the spool copy (unless it is there already), then one
+   * transaction for the row, its sighting and the imageStored hooks; the event after the commit.
+   */
+  private async store(input: {
+    hash: string;
+    sizeBytes: number;
+    sourceId: string | null;
+    sourcePath: string;
+    fileName: string;
+    completeAt: number;
+    read: ReadImageResult;
+    /** A folder or camera file (written to the spool here, and sighted); null: already in the spool. */
+    original: SettledFile | null;
+    dicom?: DicomOrigin;
+  }): Promise<string> {
+    const { images, spool, events, log } = this.deps;
+    const { hash, sourceId, fileName, original } = input;
+    const { facts, preview } = input.read;
+    const at = nowIso();
     let thumbnail: Buffer | null = null;
     let quality = null;
     let previewNote: string | null = null;
@@ -267,34 +345,35 @@ export class IngestPipeline {
     const id = newId();
     try {
       // allSettled: both writes have ended before a failure is cleaned up below.
-      const puts = await Promise.allSettled([spool.put(hash, file.bytes), thumbnail ? spool.put(hash, thumbnail, 'thumb') : null]);
+      const puts = await Promise.allSettled([original ? spool.put(hash, original.bytes) : null, thumbnail ? spool.put(hash, thumbnail, 'thumb') : null]);
       for (const p of puts) if (p.status === 'rejected') throw p.reason;
       images.transaction(() => {
         images.insertReady({
           id,
           sha256: hash,
           sourceId,
-          sourcePath: file.path,
+          sourcePath: input.sourcePath,
           fileName,
-          sizeBytes: file.size,
+          sizeBytes: input.sizeBytes,
           facts,
           preview: thumbnail ? 'ok' : 'none',
           previewNote,
           quality,
           ingestedAt: at,
-          completeAt: new Date(file.completeAt).toISOString(),
+          completeAt: new Date(input.completeAt).toISOString(),
         });
-        images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId: id, at });
-        images.clearErrorForPath(file.path);
-        for (const hook of this.deps.hooks.imageStored) hook({ id, facts, fileName, sourceId, ...(opts.dicom && { dicom: opts.dicom }) });
+        if (original) images.recordSighting({ path: original.path, sizeBytes: original.size, mtimeMs: original.mtimeMs, sha256: hash, imageId: id, at });
+        images.clearErrorForPath(input.sourcePath);
+        for (const hook of this.deps.hooks.imageStored) hook({ id, facts, fileName, sourceId, ...(input.dicom && { dicom: input.dicom }) });
       });
     } catch (err) {
       // Nothing half-stored: a spool copy that no row references goes (one write of the pair may
-      // have succeeded, or the row insert failed with SQLITE_FULL after both).
-      if (!images.bySha(hash)) await spool.remove(hash).catch(() => undefined);
+      // have succeeded, or the row insert failed with SQLITE_FULL after both). An object that was
+      // already in the spool (received over DICOM and acknowledged) stays: it is taken in again.
+      if (original && !images.bySha(hash)) await spool.remove(hash).catch(() => undefined);
       throw err;
     }
-    log.info({ imageId: id, sha: hash.slice(0, 12), sourceId, format: facts.format, ms: Date.now() - file.completeAt, decodes: decodeStats().started }, 'image taken in');
+    log.info({ imageId: id, sha: hash.slice(0, 12), sourceId, format: facts.format, ms: Date.now() - input.completeAt, decodes: decodeStats().started }, 'image taken in');
     events.emit('images.changed', { ids: [id] });
     if (sourceId) this.tellSource(sourceId);
     return id;
