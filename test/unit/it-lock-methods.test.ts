@@ -13,6 +13,8 @@ const IT_ONLY: MethodName[] = [
   'dicom.cameras.save',
   'dicom.settings.update',
   'itLock.setPin',
+  'pacs.routes.remove', // PACS routes: where images received over DICOM are forwarded
+  'pacs.routes.save',
   'settings.update', // station settings: file-name rules, limits, site id, quality thresholds
   'sources.add', // watched folders: where photos come from
   'sources.remove',
@@ -35,6 +37,8 @@ const OPERATOR_ALLOWED: Partial<Record<MethodName, string>> = {
   'orders.setCapturingNow': 'marking the exam being photographed is capture work',
   'exam.setUngradable': 'an eye that cannot be photographed is capture work',
   'operators.add': 'names for the shift; not a setting of where photos go',
+  'pacs.routes.list': 'reads only: the PACS routes and their addresses',
+  'pacs.routes.test': 'changes nothing: a C-ECHO to the saved (or typed) PACS, so an operator can tell IT what is wrong',
   'dicom.settings.get': 'reads only: the DICOM node settings (AE title, port, limits)',
   // Not matched by the pattern, listed because they were decided on purpose:
   'sync.pause': 'changes when photos go, not where: an operator may need the bandwidth back (the tray offers it); nothing is lost',

@@ -41,6 +41,8 @@ import { ItLockService } from './it-lock/it-lock-service.ts';
 import { ItLockRepo } from './store/it-lock.ts';
 import { itLockApi } from './api/it-lock.ts';
 import { lockable } from './api/dispatch.ts';
+import { createPacsFeature, type PacsFeature, type PacsTiming } from './pacs/feature.ts';
+import { pacsApi } from './api/pacs.ts';
 import { DicomNodeFeature, type DicomOverrides } from './dicom-node/feature.ts';
 import { dicomApi } from './api/dicom.ts';
 
@@ -74,6 +76,8 @@ export interface StationConfig {
   secrets?: SecretStore;
   /** Cloud sync timing (backoff, reachability checks, timeouts); tests shorten them. */
   syncTiming?: Partial<SyncTiming>;
+  /** PACS forwarding timing (route checks, DIMSE timeouts, concurrency); tests shorten them. */
+  pacsTiming?: Partial<PacsTiming>;
   /**
    * The data folder's disk: how often free space is read (ms, default 5000). `statfs` and
    * `spoolWrite` are test seams that stand in for the disk (a full disk without root).
@@ -107,6 +111,8 @@ export class Station {
   readonly worklist: WorklistFeature;
   readonly cameras: CamerasFeature;
   readonly sync: SyncFeature;
+  /** Forwarding to PACS: routes, and jobs of kind 'forward-pacs' on the sync feature's runner. */
+  readonly pacs: PacsFeature;
   /** The updater facade: the host attaches electron-updater; restarts wait for the busy sources. */
   readonly updates: UpdateService;
   readonly itLock: ItLockService;
@@ -248,6 +254,15 @@ export class Station {
       storage: this.storage,
       ...(config.dicom && { overrides: config.dicom }),
     });
+    this.pacs = createPacsFeature({
+      db,
+      runner: this.sync.runner,
+      outbox: this.sync.outbox,
+      hooks: this.hooks,
+      log: this.log,
+      spoolPath: (sha) => this.spool.pathFor(sha),
+      ...(config.pacsTiming && { timing: config.pacsTiming }),
+    });
     this.api = lockable({
       'station.info': () => ({
         version: config.version,
@@ -263,7 +278,8 @@ export class Station {
       'settings.update': (patch) => this.settings.update(patch),
       ...worklistApi(this.worklist, { urls: config.urls, siteId: () => this.settings.get().siteId }),
       ...camerasApi(this.cameras, { urls: config.urls, orderLabel: (id) => orderLabel(this.worklist, id) }),
-      ...syncApi(this.sync),
+      ...syncApi(this.sync, () => this.pacs.lanes()),
+      ...pacsApi(this.pacs),
       ...updatesApi(this.updates),
       ...itLockApi(this.itLock),
       ...dicomApi(this.dicom),
@@ -338,6 +354,7 @@ export class Station {
     await this.dicom.close();
     await this.pipeline.idle();
     await this.worklist.stop();
+    this.pacs.close();
     await this.sync.close();
     this.itLock.close();
     await this.quality?.close();

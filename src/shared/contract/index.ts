@@ -9,6 +9,7 @@ import { settingsMethods } from './settings.ts';
 import { worklistMethods } from './worklist.ts';
 import { volumeEvents, volumeMethods } from './volumes.ts';
 import { syncEvents, syncMethods } from './sync.ts';
+import { pacsMethods } from './pacs.ts';
 import { dicomEvents, dicomMethods } from './dicom.ts';
 import { updateEvents, updateMethods } from './updates.ts';
 import { itLockEvents, itLockMethods } from './it-lock.ts';
@@ -21,6 +22,7 @@ export const methods = {
   ...worklistMethods,
   ...volumeMethods,
   ...syncMethods,
+  ...pacsMethods,
   ...dicomMethods,
   ...updateMethods,
   ...itLockMethods,
@@ -72,6 +74,7 @@ export * from './settings.ts';
 export * from './worklist.ts';
 export * from './volumes.ts';
 export * from './sync.ts';
+export * from './pacs.ts';
 export * from './dicom.ts';
 export * from './updates.ts';
 export * from './it-lock.ts';

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { method } from './define.ts';
 import { SYNC_ERROR_KINDS, SYNC_SERVICES, SYNC_WORKFLOWS, type CloudSettingsView } from '../sync.ts';
+import { pacsLaneSchema } from '../pacs.ts';
 
 const ok = z.object({ ok: z.literal(true) });
 
@@ -51,6 +52,11 @@ export const queueSummarySchema = z.object({
   /** Plain words about the clock when it is off by more than a few minutes. */
   clockMessage: z.string().nullable(),
   lanes: z.object({ storage: syncLaneSchema, orders: syncLaneSchema }),
+  /**
+   * Forwards to PACS (images received over DICOM), each route a lane of its own. They do not change
+   * `state` or `message` above, which speak of the cloud; `routes` is empty when no route is set up.
+   */
+  pacs: z.object({ waiting: z.number(), running: z.number(), failed: z.number(), done: z.number(), routes: z.array(pacsLaneSchema) }),
   concurrency: z.number().nullable(),
   bandwidthCapKbps: z.number().nullable(),
 });
@@ -59,12 +65,12 @@ export const syncJobStateSchema = z.enum(['waiting', 'running', 'retry-wait', 'p
 
 export const syncJobSchema = z.object({
   id: z.string(),
-  kind: z.enum(['upload-image', 'submit-order']),
+  kind: z.enum(['upload-image', 'submit-order', 'forward-pacs']),
   state: syncJobStateSchema,
   subjectId: z.string(),
   /** The photo's file name, or the patient's name for an order. */
   title: z.string(),
-  /** Eye and size, or patient id and revision. */
+  /** Eye and patient, or patient id and revision; for a forward, the PACS route first. */
   detail: z.string().nullable(),
   orderId: z.string().nullable(),
   eye: z.enum(['OD', 'OS']).nullable(),
@@ -153,9 +159,14 @@ export const probeResultSchema = z.union([
 export const syncMethods = {
   'sync.status': method('The sync indicator: online/offline/paused, what is waiting, speed and time left.', z.object({}).default({}), queueSummarySchema),
   'sync.jobs': method(
-    'The queue: every photo upload and order submission not finished yet, then the most recent finished ones.',
+    'The queue: every photo upload, order submission and forward to PACS not finished yet, then the most recent finished ones.',
     z.object({ limit: z.number().int().min(1).max(2000).default(300) }).default({ limit: 300 }),
-    z.object({ uploads: z.array(syncJobSchema), orders: z.array(syncJobSchema), more: z.object({ uploads: z.number(), orders: z.number() }) }),
+    z.object({
+      uploads: z.array(syncJobSchema),
+      orders: z.array(syncJobSchema),
+      forwards: z.array(syncJobSchema),
+      more: z.object({ uploads: z.number(), orders: z.number(), forwards: z.number() }),
+    }),
   ),
   'sync.pause': method('Stop sending (uploads in progress are stopped and sent again later). Everything stays safe on this computer.', z.object({}).default({}), ok),
   'sync.resume': method('Send again now (also retries at once after an outage or a credentials problem).', z.object({}).default({}), ok),

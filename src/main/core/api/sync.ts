@@ -1,6 +1,7 @@
 // The contract's sync methods over the sync feature (src/main/core/sync/feature.ts), and the views:
 // the queue's facts and job rows become the sync indicator's summary and the Queue's jobs.
 import type { QueueSummary, SyncJobView, SyncProblem } from '../../../shared/contract/sync.ts';
+import type { PacsLane } from '../../../shared/pacs.ts';
 import type { SyncService } from '../../../shared/sync.ts';
 import type { LaneProblem, LaneView } from '../jobs/types.ts';
 import type { JobKind } from '../store/outbox.ts';
@@ -18,9 +19,10 @@ export type SyncMethodName =
   | 'sync.settings.update'
   | 'sync.settings.test';
 
-export function syncApi(sync: SyncFeature): Handlers<SyncMethodName> {
+/** `pacsLanes`: the PACS routes as lanes of the queue (pacs/feature.ts), when forwarding is wired. */
+export function syncApi(sync: SyncFeature, pacsLanes: () => PacsLane[] = () => []): Handlers<SyncMethodName> {
   return {
-    'sync.status': () => queueSummary(sync),
+    'sync.status': () => toQueueSummary(sync.status(), pacsLanes()),
     'sync.jobs': ({ limit }) => syncJobs(sync, limit),
     'sync.pause': async () => {
       await sync.pause();
@@ -39,10 +41,14 @@ export function syncApi(sync: SyncFeature): Handlers<SyncMethodName> {
 
 export const queueSummary = (sync: SyncFeature): QueueSummary => toQueueSummary(sync.status());
 
-export function syncJobs(sync: SyncFeature, limit: number): { uploads: SyncJobView[]; orders: SyncJobView[]; more: { uploads: number; orders: number } } {
-  const { uploads, orders, more } = sync.jobs(limit);
+export function syncJobs(
+  sync: SyncFeature,
+  limit: number,
+): { uploads: SyncJobView[]; orders: SyncJobView[]; forwards: SyncJobView[]; more: { uploads: number; orders: number; forwards: number } } {
+  const { uploads, orders, forwards, more } = sync.jobs(limit);
   const now = Date.now();
-  return { uploads: uploads.map((j) => toJobView(j, now)), orders: orders.map((j) => toJobView(j, now)), more };
+  const view = (j: JobListing) => toJobView(j, now);
+  return { uploads: uploads.map(view), orders: orders.map(view), forwards: forwards.map(view), more };
 }
 
 const SAFE = 'The photos are kept safe on this computer.';
@@ -55,7 +61,7 @@ function firstLane(lanes: Record<string, LaneView>, pick: (l: LaneView) => boole
   return null;
 }
 
-export function toQueueSummary(s: SyncStatus): QueueSummary {
+export function toQueueSummary(s: SyncStatus, pacsLanes: PacsLane[] = []): QueueSummary {
   const counts = new Map(s.counts.map((c) => [`${c.kind}/${c.state}`, c.n]));
   const c = (kind: JobKind, state: string): number => counts.get(`${kind}/${state}`) ?? 0;
   const { lanes } = s.runner;
@@ -111,13 +117,16 @@ export function toQueueSummary(s: SyncStatus): QueueSummary {
     clockSkewMs: skewMs,
     clockMessage: advice && skewService === 'orders' ? advice.replace("the storage service's", "the order service's") : advice,
     lanes: { storage: lane('storage'), orders: lane('orders') },
+    pacs: { ...totals('forward-pacs'), routes: pacsLanes },
     concurrency: s.concurrency,
     bandwidthCapKbps: s.bandwidthCapKbps,
   };
 }
 
 export function toJobView({ row, live, note, paused }: JobListing, now = Date.now()): SyncJobView {
-  const upload = row.kind === 'upload-image';
+  const forward = row.kind === 'forward-pacs';
+  // A forward names its photo like an upload does, and its PACS route first.
+  const upload = row.kind === 'upload-image' || forward;
   let state: SyncJobView['state'] = row.state;
   let imagesLeft: number | null = null;
   if (note) {
@@ -136,7 +145,9 @@ export function toJobView({ row, live, note, paused }: JobListing, now = Date.no
     state,
     subjectId: row.subject_id,
     title: upload ? (row.file_name ?? 'Photo') : (row.patient_name ?? 'Order'),
-    detail: upload ? [eye, row.patient_name].filter(Boolean).join(' · ') || null : [row.order_patient_id, `revision ${row.revision ?? 1}`].filter(Boolean).join(' · '),
+    detail: upload
+      ? [forward ? `to ${row.route_name ?? 'a removed PACS route'}` : null, eye, row.patient_name].filter(Boolean).join(' · ') || null
+      : [row.order_patient_id, `revision ${row.revision ?? 1}`].filter(Boolean).join(' · '),
     orderId: upload ? row.image_order_id : row.subject_id,
     eye: upload ? eye : null,
     revision: row.revision ?? 0,

@@ -26,7 +26,7 @@ import type { LaneSpec, LaneView, LiveJob, PauseStore, RunnerTiming } from './ty
 export interface JobRunnerDeps {
   outbox: Outbox;
   log: Logger;
-  /** False while nothing may run at all (e.g. no valid settings). */
+  /** False while nothing may run at all; a kind may also say it is not ready (KindSpec.ready). */
   ready: () => boolean;
   pauses: PauseStore;
   /** Throttled: something changed; the subjects that changed, per topic. */
@@ -222,6 +222,7 @@ export class JobRunner {
     const now = new Date(nowMs).toISOString();
     const full = new Set<JobKind>();
     for (const kind of this.kinds.values()) {
+      if (kind.ready && !kind.ready()) continue;
       const lane = this.lanes.get(kind.service);
       const open = this.laneOpen(lane, nowMs);
       if (!open.open) continue;
@@ -242,6 +243,7 @@ export class JobRunner {
     const candidates: number[] = [];
     for (const kind of this.kinds.values()) {
       const lane = this.lanes.get(kind.service);
+      if (kind.ready && !kind.ready()) continue; // new settings kick the queue
       if (full.has(kind.kind) || lane.offline) continue; // a finishing job, or the reachability check, wakes it
       if (this.pauses.lane(kind.service)) {
         candidates.push(lane.authProbeAt + this.timing.authRecheckMs);
@@ -336,7 +338,7 @@ export class JobRunner {
       this.d.outbox.markFailed(job, failure, new Date(now + wait).toISOString());
       this.d.log.warn({ job: job.id, kind: job.kind, attempts, waitMs: wait, status: e.status, code: e.code }, 'sync: will retry');
       // No answer at all (refused, reset, timed out, stalled): the service is unreachable.
-      if (e.status === undefined && e.code !== 'Unexpected' && e.code !== 'ABORTED') this.lanes.setOffline(lane, problem);
+      if (e.status === undefined && !e.keepLaneOnline && e.code !== 'Unexpected' && e.code !== 'ABORTED') this.lanes.setOffline(lane, problem);
     } else if (e.kind === 'auth') {
       this.d.outbox.markFailed(job, failure, new Date(now).toISOString());
       if (this.pauses.pauseLane(service, problem)) {

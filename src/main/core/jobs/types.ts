@@ -18,6 +18,11 @@ export interface JobFailure {
   message: string;
   code?: string | undefined;
   status?: number | undefined;
+  /**
+   * The kind watches its peers itself (PACS routes: one lane, several PACS): a retry without a
+   * `status` does not take the whole lane offline.
+   */
+  keepLaneOnline?: boolean | undefined;
   /** The service asked for this wait (Retry-After); it replaces the backoff, up to its cap. */
   retryAfterMs?: number | undefined;
   /** The service's Date header, for the clock-skew check. */
@@ -54,6 +59,8 @@ export interface KindSpec {
   readonly service: string;
   /** How many jobs of this kind may run at once (read at every look at the queue). */
   concurrency(): number;
+  /** False while this kind may not run at all (cloud kinds: no valid cloud settings); default true. */
+  ready?(): boolean;
   /** Claims up to `limit` due jobs in a transaction; default: the oldest due (Outbox.claimDue). */
   claim?(limit: number, now: string): JobRow[];
   /** Does the work once, idempotently. May throw: `classify` turns the error into a JobFailure. */

@@ -1,6 +1,6 @@
 // What the outbox's kinds and views read: the photo an upload sends, the exam an order is built
 // from, and the queue as the UI lists it. Reads only; the writes are in outbox.ts. Row types match
-// migrations 001-003 (images, orders, exam_eyes, sync_jobs).
+// migrations 001-003 and 007 (images, orders, exam_eyes, sync_jobs, pacs_routes).
 import type { Database, Statement } from 'better-sqlite3';
 import type { ImageSyncColumns, JobKind, JobRow } from './outbox.ts';
 
@@ -66,13 +66,16 @@ export interface JobListRow extends JobRow {
   image_order_id: string | null;
   patient_name: string | null;
   order_patient_id: string | null;
+  /** The PACS route's name (forward-pacs), null when removed or another kind. */
+  route_name: string | null;
 }
 
 const LIST_FROM = `FROM sync_jobs j
-        LEFT JOIN images i ON j.kind = 'upload-image' AND i.id = j.subject_id
-        LEFT JOIN orders o ON o.id = CASE WHEN j.kind = 'submit-order' THEN j.subject_id ELSE i.order_id END`;
+        LEFT JOIN images i ON j.kind IN ('upload-image', 'forward-pacs') AND i.id = j.subject_id
+        LEFT JOIN orders o ON o.id = CASE WHEN j.kind = 'submit-order' THEN j.subject_id ELSE i.order_id END
+        LEFT JOIN pacs_routes r ON j.kind = 'forward-pacs' AND r.id = j.route_id`;
 const LIST_COLUMNS = `j.*, i.file_name, i.eye, i.laterality, i.size_bytes, i.order_id AS image_order_id,
-          o.patient_name, o.patient_id AS order_patient_id`;
+          o.patient_name, o.patient_id AS order_patient_id, r.name AS route_name`;
 
 export class OutboxReads {
   private readonly s: Record<string, Statement>;

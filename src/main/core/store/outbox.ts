@@ -15,8 +15,11 @@ import type { Database, Statement } from 'better-sqlite3';
 import { blobExtensionFor, blobNameFor } from '../../../shared/blob-names.ts';
 import type { ImageSyncState } from '../../../shared/sync.ts';
 
-/** sync_jobs.kind (the CHECK in migration 003). A new kind adds its name here and in a migration. */
-export type JobKind = 'upload-image' | 'submit-order';
+/**
+ * sync_jobs.kind (the CHECK of migration 003, widened by 007). A new kind adds its name here and in a
+ * migration. 'forward-pacs': one image to one PACS route (its jobs' SQL is in store/pacs.ts).
+ */
+export type JobKind = 'upload-image' | 'submit-order' | 'forward-pacs';
 export type JobState = 'waiting' | 'running' | 'retry-wait' | 'done' | 'failed' | 'cancelled';
 
 export interface JobRow {
@@ -39,6 +42,8 @@ export interface JobRow {
   created_at: string;
   updated_at: string;
   done_at: string | null;
+  /** The PACS route a 'forward-pacs' job sends to (migration 007); null for the other kinds. */
+  route_id?: string | null;
 }
 
 export type { ImageSyncState };

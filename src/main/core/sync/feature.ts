@@ -89,7 +89,8 @@ export interface SyncFeature {
   /** True while an upload or an order is being sent. */
   busy(): boolean;
   status(): SyncStatus;
-  jobs(limit: number): { uploads: JobListing[]; orders: JobListing[]; more: { uploads: number; orders: number } };
+  /** The Queue's jobs: uploads, orders, and forwards to PACS (kind 'forward-pacs', when any). */
+  jobs(limit: number): { uploads: JobListing[]; orders: JobListing[]; forwards: JobListing[]; more: { uploads: number; orders: number; forwards: number } };
   start(): void;
   close(): Promise<{ uploads: number; orders: number }>;
   pending(): { uploads: number; orders: number };
@@ -159,7 +160,8 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
   const runner = new JobRunner({
     outbox,
     log: d.log,
-    ready: () => settings() !== null,
+    // Each cloud kind waits for valid cloud settings (KindSpec.ready); other kinds (PACS) do not.
+    ready: () => true,
     pauses: pauseStore(d.settingsRepo),
     timing,
     notify: (subjects) => {
@@ -171,8 +173,10 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
   });
   runner.addLane({ service: 'storage', origin: () => originOf(settings() && parseConnectionString(settings()!.settings.connectionString).blobEndpoint) });
   runner.addLane({ service: 'orders', origin: () => originOf(settings()?.settings.orderEndpointUrl) });
-  runner.register(
-    uploadBlobKind({
+  const configured = (): boolean => settings() !== null;
+  runner.register({
+    ready: configured,
+    ...uploadBlobKind({
       outbox,
       reads,
       spoolPath: d.spoolPath,
@@ -181,9 +185,10 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
       stallTimeoutMs: timing.stallTimeoutMs,
       ...(d.createUploader && { createUploader: d.createUploader }),
     }),
-  );
-  runner.register(
-    submitOrderKind({
+  });
+  runner.register({
+    ready: configured,
+    ...submitOrderKind({
       db: d.db,
       outbox,
       reads,
@@ -192,7 +197,7 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
       orderTimeoutMs: timing.orderTimeoutMs,
       ordersChanged: (orderId) => d.events.emit('orders.changed', { ids: [orderId] }),
     }),
-  );
+  });
 
   const enqueueExam = (orderId: string, revision: number): void => {
     const r = outbox.enqueueExam(orderId, revision);
@@ -265,7 +270,8 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
     jobs(limit) {
       const u = listing('upload-image', limit);
       const o = listing('submit-order', limit);
-      return { uploads: u.items, orders: o.items, more: { uploads: u.more, orders: o.more } };
+      const f = listing('forward-pacs', limit);
+      return { uploads: u.items, orders: o.items, forwards: f.items, more: { uploads: u.more, orders: o.more, forwards: f.more } };
     },
     start: () => runner.start(),
     close: async () => counted(await runner.close()),
