@@ -3,8 +3,10 @@
 // route; a PACS that accepts only uncompressed syntaxes gets a converted copy; a PACS killed and
 // restarted mid-run gets every image exactly once while cloud sync and intake go on; a PACS that
 // refuses the station is a route state with a plain message; Test (C-ECHO) answers in a sentence.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Station } from '../../src/main/core/station.ts';
 import { silentLogger } from '../../src/main/core/kernel/logger.ts';
@@ -18,7 +20,7 @@ import { datasetBytes, dcmftest, dcmtkEncoded, dcmtkSkipReason, dumpDataset, fre
 
 const FAST_PACS = { routeCheckMs: 150, timeouts: { connectMs: 2_000, associationMs: 5_000, pduMs: 10_000 }, concurrency: 2 };
 
-async function openStation(): Promise<Station> {
+async function openStation(dicom?: { cameras: string[] }): Promise<Station> {
   const dataDir = tempDir('pacs');
   mkdirSync(dataDir, { recursive: true });
   return Station.open({
@@ -31,8 +33,18 @@ async function openStation(): Promise<Station> {
     quality: false,
     syncTiming: FAST_SYNC,
     pacsTiming: FAST_PACS,
+    ...(dicom && { dicom: { port: 0, aeTitle: 'CAPTURE', address: '127.0.0.1', cameras: dicom.cameras } }),
   });
 }
+
+/** Runs a DCMTK tool without blocking the event loop (the station answers in this same process). */
+const run = (cmd: string, args: string[]): Promise<{ status: number | null; stderr: string }> =>
+  new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
 
 let jpeg: Buffer;
 /**
@@ -109,6 +121,30 @@ describe.skipIf(!hasDcmtk)(`forwarding to PACS (storescp) ${hasDcmtk ? '' : dcmt
       expect(dumpDataset(file)).toContain('(0009,1001) LO [marker-');
       expect(dcmftest(file)).toBe(true);
     }
+  });
+
+  it('end to end: a camera sends with dcmsend to the station, which forwards the same data set to the PACS', async () => {
+    const pacs = await startStorescp();
+    const otherPacs = await startStorescp({ aeTitle: 'PACS2' });
+    peers.push(pacs, otherPacs);
+    const station = await openStation({ cameras: ['CAM1'] });
+    opened.push(station);
+    await call(station, 'pacs.routes.save', route(pacs));
+    await call(station, 'pacs.routes.save', route(otherPacs, { name: 'Other camera', match: 'camera', cameraAeTitle: 'CAM7' }));
+    const port = (await call(station, 'dicom.status', {})).listener.port!;
+    const file = path.join(tempDir('send'), 'op.dcm');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const sent = opImage('L');
+    writeFileSync(file, sent);
+    const r = await run('dcmsend', ['-aet', 'CAM1', '-aec', 'CAPTURE', '127.0.0.1', String(port), file]);
+    expect(r.status, r.stderr).toBe(0);
+    await until(async () => (await forwards(station)).some((j) => j.state === 'done'), 20_000, () => forwards(station));
+    expect(pacs.files()).toHaveLength(1);
+    expect(otherPacs.files()).toHaveLength(0);
+    const received = readBytes(pacs.files()[0]!);
+    expect(readPart10Head(received)!.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.50');
+    expect(datasetBytes(received).equals(datasetBytes(sent))).toBe(true);
+    expect(dcmftest(pacs.files()[0]!)).toBe(true);
   });
 
   it('converts a JPEG Baseline image for a PACS that accepts only uncompressed syntaxes, private tags kept', async () => {
