@@ -1,6 +1,7 @@
 // The renderer and its pictures come through custom protocols, never file://:
 // app://station/... serves the built renderer, station-media://thumb/<id> and /full/<id> the photos.
 import { net, protocol } from 'electron';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Station } from '../core/station.ts';
@@ -43,11 +44,15 @@ export function handleProtocols(rendererDir: string, getStation: () => Station |
       const url = URL.parse(request.url);
       if (!url || url.host !== 'station') return notFound();
       const decoded = url.pathname === '/' ? 'index.html' : safeDecode(url.pathname);
-      if (decoded === null) return malformed();
+      if (decoded === null || decoded.includes('\0')) return malformed();
       const rel = decoded.replace(/^\/+/, '');
       const file = path.resolve(root, rel);
       if (!file.startsWith(root + path.sep)) return notFound();
-      const res = await net.fetch(pathToFileURL(file).toString());
+      // Only a regular file that really is inside (no link leading out): a folder would be listed,
+      // a missing file makes net.fetch reject (500).
+      const [real, realRoot] = await Promise.all([realpath(file).catch(() => null), realpath(root).catch(() => null)]);
+      if (!real || !realRoot || !real.startsWith(realRoot + path.sep) || !(await stat(real)).isFile()) return notFound();
+      const res = await net.fetch(pathToFileURL(real).toString());
       const headers = new Headers(res.headers);
       headers.set('Content-Security-Policy', CSP);
       headers.set('X-Content-Type-Options', 'nosniff');
@@ -61,7 +66,7 @@ export function handleProtocols(rendererDir: string, getStation: () => Station |
       const url = URL.parse(request.url);
       if (!station || !url) return notFound();
       const id = safeDecode(url.pathname.replace(/^\//, ''));
-      if (id === null) return malformed();
+      if (id === null || id.includes('\0')) return malformed();
       const media = url.host === 'thumb' ? await station.media.thumbnail(id) : url.host === 'full' ? await station.media.full(id) : null;
       if (!media) return notFound();
       return new Response(new Uint8Array(media.body), { headers: { 'Content-Type': media.contentType, 'Cache-Control': 'private, max-age=31536000, immutable' } });
