@@ -115,6 +115,10 @@ export const makeWorklistEntrySchema = (now: () => Date = () => new Date()) =>
     birthDate: birthDateSchema(now).nullable(),
     source: z.string().min(1),
     scheduledStepId: optionalText('Scheduled procedure step ID', 64),
+    // DICOM identities a provider may bring (issue 13): kept when they fit DICOM, else the order
+    // gets its own (never a reason to reject the row). Absent, not null, when not given.
+    studyInstanceUid: z.string().trim().optional(),
+    scheduledStationAeTitle: z.string().trim().optional(),
   });
 export const worklistEntrySchema = makeWorklistEntrySchema();
 
@@ -124,6 +128,10 @@ export type WorklistEntry = Omit<OrderInput, 'birthDate'> & {
   externalOrderId: string | null;
   accessionNumber: string | null;
   scheduledStepId: string | null;
+  /** The item's Study Instance UID, when the provider gave one. */
+  studyInstanceUid?: string;
+  /** The item's Scheduled Station AE Title (the camera it is scheduled on), when given. */
+  scheduledStationAeTitle?: string;
 };
 
 /** The first problem with a value, in the schema's plain words, e.g. for a rejected worklist row. */

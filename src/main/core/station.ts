@@ -43,6 +43,7 @@ import { itLockApi } from './api/it-lock.ts';
 import { lockable } from './api/dispatch.ts';
 import { createPacsFeature, type PacsFeature, type PacsTiming } from './pacs/feature.ts';
 import { pacsApi } from './api/pacs.ts';
+import { createFindWorklist } from './worklist/mwl/scp-find.ts';
 import { DicomNodeFeature, type DicomOverrides } from './dicom-node/feature.ts';
 import { dicomApi } from './api/dicom.ts';
 
@@ -263,6 +264,8 @@ export class Station {
       spoolPath: (sha) => this.spool.pathFor(sha),
       ...(config.pacsTiming && { timing: config.pacsTiming }),
     });
+    // The worklist server: the listener answers Modality Worklist C-FIND from the station's orders.
+    this.dicom.useWorklist(createFindWorklist({ repo: this.worklist.repo, siteId: () => this.settings.get().siteId, log: this.log }));
     this.api = lockable({
       'station.info': () => ({
         version: config.version,

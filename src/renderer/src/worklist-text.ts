@@ -16,6 +16,7 @@ export const otherEye = (eye: 'OD' | 'OS'): 'OD' | 'OS' => (eye === 'OD' ? 'OS' 
 
 /** How a photo got linked to its exam, as the operator would say it. */
 export const RULE_TEXT: Record<string, string> = {
+  'study-uid': 'the worklist item (Study Instance UID) copied by the camera',
   accession: 'the worklist item written by the camera',
   'patient-id': 'the patient ID written by the camera',
   'filename-rule': 'its file name',

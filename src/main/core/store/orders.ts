@@ -1,6 +1,7 @@
 // Orders, per-eye exam state and worklist providers in SQLite (schema: migrations/002-worklist.ts).
 // Statements only; the services decide and wrap them in transactions.
 import type { Database, Statement } from 'better-sqlite3';
+import { worklistIdentities } from '../../../shared/dicom-uid.ts';
 import { localDateString, normalisePatientId, type OrderStatus } from '../../../shared/orders.ts';
 import type { ImageRow } from './images.ts';
 
@@ -25,6 +26,34 @@ export interface OrderRow {
   completed_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Worklist identities (migration 006): made at creation, never changed. */
+  study_instance_uid: string | null;
+  mwl_accession_number: string | null;
+  mwl_requested_procedure_id: string | null;
+  mwl_step_id: string | null;
+  scheduled_station_ae: string | null;
+}
+
+/** What matching at ingest reads of an order. */
+export type MatchableOrderRow = Pick<
+  OrderRow,
+  | 'id'
+  | 'patient_id'
+  | 'accession_number'
+  | 'external_order_id'
+  | 'scheduled_step_id'
+  | 'status'
+  | 'scheduled_at'
+  | 'study_instance_uid'
+  | 'mwl_accession_number'
+  | 'mwl_requested_procedure_id'
+  | 'mwl_step_id'
+>;
+
+/** What a provider brought beyond the order's fields (DICOM items): kept when it fits DICOM. */
+export interface OrderDicomGiven {
+  studyInstanceUid?: string | null;
+  stationAeTitle?: string | null;
 }
 
 export interface AuditRow {
@@ -93,9 +122,11 @@ export class OrdersRepo {
       byId: db.prepare('SELECT * FROM orders WHERE id = ?'),
       bySourceKey: db.prepare('SELECT * FROM orders WHERE source = ? AND source_key = ?'),
       insert: db.prepare(`INSERT INTO orders (id, patient_id, patient_id_norm, patient_name, birth_date, sex, scheduled_at, scheduled_day,
-          site, external_order_id, accession_number, scheduled_step_id, source, source_key, status, capturing_now, revision, created_at, updated_at)
+          site, external_order_id, accession_number, scheduled_step_id, source, source_key, status, capturing_now, revision, created_at, updated_at,
+          study_instance_uid, mwl_accession_number, mwl_requested_procedure_id, mwl_step_id, scheduled_station_ae)
         VALUES (@id, @patientId, @patientIdNorm, @name, @birthDate, @sex, @scheduledAt, @day, @site, @externalOrderId, @accessionNumber,
-          @scheduledStepId, @source, @sourceKey, 'scheduled', 0, 0, @at, @at)`),
+          @scheduledStepId, @source, @sourceKey, 'scheduled', 0, 0, @at, @at,
+          @studyInstanceUid, @mwlAccession, @mwlProcedureId, @mwlStepId, @stationAe)`),
       updateFields: db.prepare(`UPDATE orders SET patient_id = @patientId, patient_id_norm = @patientIdNorm, patient_name = @name,
           birth_date = @birthDate, sex = @sex, scheduled_at = @scheduledAt, scheduled_day = @day, site = @site,
           external_order_id = @externalOrderId, accession_number = @accessionNumber, scheduled_step_id = @scheduledStepId, updated_at = @at
@@ -122,7 +153,8 @@ export class OrdersRepo {
       clearBestFor: db.prepare('UPDATE exam_eyes SET best_image_id = NULL WHERE best_image_id = ?'),
       bestHolders: db.prepare('SELECT * FROM exam_eyes WHERE best_image_id = ?'),
       images: db.prepare('SELECT * FROM images WHERE order_id = ?'),
-      matchable: db.prepare(`SELECT id, patient_id, accession_number, external_order_id, scheduled_step_id, status, scheduled_at
+      matchable: db.prepare(`SELECT id, patient_id, accession_number, external_order_id, scheduled_step_id, status, scheduled_at,
+            study_instance_uid, mwl_accession_number, mwl_requested_procedure_id, mwl_step_id
           FROM orders WHERE status IN ('scheduled', 'capturing') OR scheduled_day >= ?`),
       capturingNow: db.prepare('SELECT id FROM orders WHERE capturing_now = 1'),
       clearCapturingNow: db.prepare('UPDATE orders SET capturing_now = 0, updated_at = ? WHERE capturing_now = 1 AND id != ?'),
@@ -152,8 +184,31 @@ export class OrdersRepo {
     return this.s.bySourceKey!.get(source, key) as OrderRow | undefined;
   }
 
-  insert(o: OrderFields & { id: string; source: OrderRow['source']; sourceKey: string | null; at: string }): void {
-    this.s.insert!.run({ ...this.params(o), id: o.id, source: o.source, sourceKey: o.sourceKey, at: o.at });
+  /**
+   * A new order, with its worklist identities made here once (issue 13): the accession number,
+   * order id and step id it brought when they fit DICOM, else new ones; the provider's Study
+   * Instance UID when valid, else a new `2.25.` UID.
+   */
+  insert(o: OrderFields & OrderDicomGiven & { id: string; source: OrderRow['source']; sourceKey: string | null; at: string }): void {
+    const ids = worklistIdentities({
+      studyInstanceUid: o.studyInstanceUid,
+      accessionNumber: o.accessionNumber,
+      requestedProcedureId: o.externalOrderId,
+      scheduledStepId: o.scheduledStepId,
+    });
+    const ae = o.stationAeTitle?.trim();
+    this.s.insert!.run({
+      ...this.params(o),
+      id: o.id,
+      source: o.source,
+      sourceKey: o.sourceKey,
+      at: o.at,
+      studyInstanceUid: ids.studyInstanceUid,
+      mwlAccession: ids.accessionNumber,
+      mwlProcedureId: ids.requestedProcedureId,
+      mwlStepId: ids.scheduledStepId,
+      stationAe: ae && ae.length <= 16 ? ae : null,
+    });
   }
 
   updateFields(id: string, o: OrderFields, at: string): void {
@@ -255,8 +310,22 @@ export class OrdersRepo {
   }
 
   /** Open orders, and closed ones scheduled since `sinceDay` (so an image naming a finished exam is held back). */
-  matchable(sinceDay: string): Pick<OrderRow, 'id' | 'patient_id' | 'accession_number' | 'external_order_id' | 'scheduled_step_id' | 'status' | 'scheduled_at'>[] {
+  matchable(sinceDay: string): MatchableOrderRow[] {
     return this.s.matchable!.all(sinceDay) as OrderRow[];
+  }
+
+  /**
+   * The orders the worklist server (MWL C-FIND) serves: open ones scheduled between two local days
+   * (YYYY-MM-DD, inclusive; null: no bound), of one site (null: every site).
+   */
+  worklistItems(fromDay: string | null, toDay: string | null, site: string | null): OrderRow[] {
+    return this.db
+      .prepare<{ from: string; to: string; site: string | null }, OrderRow>(
+        `SELECT * FROM orders WHERE scheduled_day BETWEEN @from AND @to AND status IN ('scheduled', 'capturing')
+           AND (@site IS NULL OR site IS NULL OR site = @site COLLATE NOCASE)
+         ORDER BY scheduled_at, id`,
+      )
+      .all({ from: fromDay ?? '0000-00-00', to: toDay ?? '9999-99-99', site });
   }
 
   capturingNowId(): string | null {

@@ -9,7 +9,7 @@ import { applyFileNameRules } from '../metadata/filename-rules.ts';
 import { writeAudit } from '../store/audit.ts';
 import { ImageLinks } from '../store/image-links.ts';
 import { buildMatchIndex, indexOrder, matchImage, unindexOrder, type MatchCandidates, type MatchFacts, type MatchOrder, type MatchResult } from './matching.ts';
-import type { OrderRow, OrdersRepo } from '../store/orders.ts';
+import type { MatchableOrderRow, OrdersRepo } from '../store/orders.ts';
 
 /** The name automatic links are audited under. */
 export const STATION_OPERATOR = 'Station (automatic)';
@@ -45,7 +45,7 @@ export function matchFactsOf(facts: ImageFacts, fileName: string, rules: () => r
   return { ...facts, fileNameRuleMatched: facts.fileNameRuleId !== null };
 }
 
-const toMatchOrder = (o: Pick<OrderRow, 'id' | 'patient_id' | 'accession_number' | 'external_order_id' | 'scheduled_step_id' | 'status' | 'scheduled_at'>): MatchOrder => ({
+const toMatchOrder = (o: MatchableOrderRow): MatchOrder => ({
   id: o.id,
   patientId: o.patient_id,
   accessionNumber: o.accession_number,
@@ -53,6 +53,10 @@ const toMatchOrder = (o: Pick<OrderRow, 'id' | 'patient_id' | 'accession_number'
   scheduledStepId: o.scheduled_step_id,
   status: o.status,
   scheduledAt: o.scheduled_at,
+  studyInstanceUid: o.study_instance_uid,
+  mwlAccessionNumber: o.mwl_accession_number,
+  mwlRequestedProcedureId: o.mwl_requested_procedure_id,
+  mwlStepId: o.mwl_step_id,
 });
 
 export interface StoredImage {

@@ -2,6 +2,8 @@
 // the orders in, a decision out; the caller stores it and shows weak links as such.
 //
 // Most reliable first (docs/WORKLIST.md):
+//   0. study-uid   (strong) the camera copied the worklist item's Study Instance UID (issue 13); it
+//                  wins over a patient id that names another exam, and that link is weak (checked)
 //   1. accession   (strong) the camera wrote the worklist item / step id or the accession number
 //   2. patient-id  (strong) the camera wrote a patient id that names exactly one open exam
 //   3. filename-rule (weak) the site's file-name rule gave an accession number or patient id
@@ -20,6 +22,11 @@ export interface MatchOrder {
   scheduledStepId: string | null;
   status: OrderStatus;
   scheduledAt: string; // UTC ISO-8601
+  /** The worklist identities the station served for it (migration 006), when it has them. */
+  studyInstanceUid?: string | null;
+  mwlAccessionNumber?: string | null;
+  mwlRequestedProcedureId?: string | null;
+  mwlStepId?: string | null;
 }
 
 /** An order as the index holds it: identifiers normalised, scheduled day precomputed. */
@@ -38,11 +45,13 @@ export interface MatchCandidates {
   byStepId: Map<string, IndexedMatchOrder[]>;
   byAccession: Map<string, IndexedMatchOrder[]>;
   byPatientId: Map<string, IndexedMatchOrder[]>;
+  /** Study Instance UID (exact). */
+  byStudyUid: Map<string, IndexedMatchOrder[]>;
   /** The one exam the operator marked "capturing now", or null. */
   capturingNowOrderId: string | null;
 }
 
-export type MatchRule = 'accession' | 'patient-id' | 'filename-rule' | 'capturing-now';
+export type MatchRule = 'study-uid' | 'accession' | 'patient-id' | 'filename-rule' | 'capturing-now';
 export type IdSource = 'metadata' | 'filename';
 
 /**
@@ -51,6 +60,8 @@ export type IdSource = 'metadata' | 'filename';
  * name (weak) unless patientIdSource / accessionSource say 'metadata'.
  */
 export type MatchFacts = Pick<ImageFacts, 'patientId' | 'accessionNumber' | 'scheduledStepId' | 'laterality' | 'takenAt'> & {
+  /** The image's Study Instance UID (DICOM); optional so facts from before it was read still fit. */
+  studyUid?: string | null;
   fileNameRuleMatched?: boolean;
   patientIdSource?: IdSource | null;
   accessionSource?: IdSource | null;
@@ -77,6 +88,11 @@ const key = (value: string | null | undefined): string | null => {
   return k === '' ? null : k;
 };
 
+const uidKey = (value: string | null | undefined): string | null => {
+  const k = value?.trim().replace(/\0+$/, '') ?? '';
+  return k === '' ? null : k;
+};
+
 const add = (map: Map<string, IndexedMatchOrder[]>, k: string | null, order: IndexedMatchOrder): void => {
   if (k === null) return;
   const list = map.get(k);
@@ -100,6 +116,10 @@ export function unindexOrder(index: MatchCandidates, orderId: string): void {
   remove(index.byStepId, key(old.externalOrderId), orderId);
   remove(index.byAccession, key(old.accessionNumber), orderId);
   remove(index.byPatientId, key(old.patientId), orderId);
+  remove(index.byStepId, key(old.mwlStepId), orderId);
+  remove(index.byStepId, key(old.mwlRequestedProcedureId), orderId);
+  remove(index.byAccession, key(old.mwlAccessionNumber), orderId);
+  remove(index.byStudyUid, uidKey(old.studyInstanceUid), orderId);
 }
 
 /** Adds or replaces one order, so the store can keep the index current without rebuilding it. */
@@ -115,6 +135,10 @@ export function indexOrder(index: MatchCandidates, order: MatchOrder): void {
   add(index.byStepId, key(order.externalOrderId), indexed);
   add(index.byAccession, key(order.accessionNumber), indexed);
   add(index.byPatientId, key(order.patientId), indexed);
+  add(index.byStepId, key(order.mwlStepId), indexed);
+  add(index.byStepId, key(order.mwlRequestedProcedureId), indexed);
+  add(index.byAccession, key(order.mwlAccessionNumber), indexed);
+  add(index.byStudyUid, uidKey(order.studyInstanceUid), indexed);
 }
 
 /**
@@ -127,6 +151,7 @@ export function buildMatchIndex(orders: Iterable<MatchOrder>, capturingNowOrderI
     byStepId: new Map(),
     byAccession: new Map(),
     byPatientId: new Map(),
+    byStudyUid: new Map(),
     capturingNowOrderId,
   };
   for (const order of orders) indexOrder(index, order);
@@ -142,6 +167,8 @@ const notes = {
   severalExams: 'This patient has several open exams and the image does not say which. Assign it by hand.',
   unknownPatient: "The image's patient ID is not on the open worklist. Add the patient or assign the image by hand.",
   patientClosed: "This patient's exam is already complete. Reopen the exam or assign the image by hand.",
+  uidOtherPatient:
+    "Linked by the worklist item's Study Instance UID, but the image's patient ID belongs to another patient. Check that this is the right patient.",
   unknownAccession:
     'The accession number or worklist item the image names is not on the worklist; linked to the exam marked capturing now.',
 } as const;
@@ -176,10 +203,10 @@ const byPatient = (index: MatchCandidates, patient: string, day: string): Pick1 
 /** Decides the order and eye of one image. O(1) in the number of orders. */
 export function matchImage(facts: MatchFacts, candidates: MatchCandidates, options: MatchOptions = {}): MatchResult {
   const eye = facts.laterality ?? null;
-  const decide = (orderId: string | null, rule: MatchRule | null, note: string | null = null): MatchResult => ({
+  const decide = (orderId: string | null, rule: MatchRule | null, note: string | null = null, weak = false): MatchResult => ({
     orderId,
     rule,
-    confidence: rule === null ? null : rule === 'accession' || rule === 'patient-id' ? 'strong' : 'weak',
+    confidence: rule === null ? null : !weak && (rule === 'study-uid' || rule === 'accession' || rule === 'patient-id') ? 'strong' : 'weak',
     eye,
     needsLaterality: eye === null,
     note,
@@ -193,6 +220,19 @@ export function matchImage(facts: MatchFacts, candidates: MatchCandidates, optio
   const step = key(facts.scheduledStepId);
   const takenAt = facts.takenAt ? new Date(facts.takenAt) : null;
   const day = localDateString(takenAt && !Number.isNaN(takenAt.getTime()) ? takenAt : (options.now ?? new Date()));
+
+  // 0. The worklist item's Study Instance UID, copied by the camera: the one identifier a typing
+  //    error cannot produce, so it wins over a patient id; a patient id of someone else makes the
+  //    link weak, with a note, so the operator checks it.
+  const uid = uidKey(facts.studyUid);
+  if (uid !== null) {
+    const found = byIdentifier(candidates.byStudyUid.get(uid), null);
+    if (found && 'order' in found) {
+      const other = patient !== null && patientFrom === 'metadata' && found.order.patientId !== patient;
+      return other ? decide(found.order.id, 'study-uid', notes.uidOtherPatient, true) : decide(found.order.id, 'study-uid');
+    }
+    if (found) return decide(null, null, found.note);
+  }
 
   // 1. Identifiers of the exam itself, written by the camera.
   const strongIds = [step && candidates.byStepId.get(step), accessionFrom === 'metadata' && accession && candidates.byAccession.get(accession)];

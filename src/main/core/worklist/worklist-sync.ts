@@ -59,7 +59,7 @@ export function upsertEntries(db: Database, repo: OrdersRepo, provider: Provider
       const existing = repo.bySourceKey(provider, key);
       if (!existing) {
         const id = newId();
-        repo.insert({ ...fields, id, source: provider, sourceKey: key, at });
+        repo.insert({ ...fields, id, source: provider, sourceKey: key, at, studyInstanceUid: e.studyInstanceUid, stationAeTitle: e.scheduledStationAeTitle });
         writeAudit(db, { operator: AUDIT_NAME[provider], action: 'order-import', orderId: id, after: fields });
         result.created.push(id);
         continue;

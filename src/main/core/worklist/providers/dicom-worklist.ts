@@ -86,6 +86,8 @@ export const formatPersonName = (pn: string): string => readablePersonName(pn, {
 export interface DicomWorklistOptions {
   /** Stored on the entry; default "dicom-worklist". */
   source?: string;
+  /** Also take the item's Study Instance UID and Scheduled Station AE Title (the worklist folder does). */
+  dicomIdentities?: boolean;
 }
 
 /** One .wl file as a worklist result: one entry, or one rejected "item" saying why. */
@@ -114,6 +116,8 @@ export function parseWorklistFile(bytes: Buffer, options: DicomWorklistOptions =
     accessionNumber: item.accessionNumber,
     scheduledStepId: item.step?.stepId ?? null,
     source,
+    ...(options.dicomIdentities && item.studyInstanceUid ? { studyInstanceUid: item.studyInstanceUid } : {}),
+    ...(options.dicomIdentities && item.step?.stationAeTitle ? { scheduledStationAeTitle: item.step.stationAeTitle } : {}),
   });
   return checked.success ? { entries: [checked.data], rejected: [] } : reject(firstIssueMessage(checked.error));
 }

@@ -55,7 +55,7 @@ export async function readWorklistFolder(dir: string): Promise<FolderWorklistRes
     try {
       const bytes = await readFile(full);
       const source = `folder:${name}`;
-      const parsed = kindOf(name) === 'csv' ? parseWorklistCsv(bytes, { source }) : parseWorklistFile(bytes, { source });
+      const parsed = kindOf(name) === 'csv' ? parseWorklistCsv(bytes, { source }) : parseWorklistFile(bytes, { source, dicomIdentities: true });
       result.entries.push(...parsed.entries);
       for (const r of parsed.rejected) result.rejected.push({ row: label(name, r.row), reason: r.reason });
     } catch (error) {

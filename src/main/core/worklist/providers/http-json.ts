@@ -55,6 +55,8 @@ const rowProblem = (raw: unknown, source: string): { entry: WorklistEntry } | { 
     accessionNumber: text(raw.accessionNumber),
     scheduledStepId: text(raw.scheduledStepId),
     source,
+    ...(text(raw.studyInstanceUid) ? { studyInstanceUid: text(raw.studyInstanceUid) } : {}),
+    ...(text(raw.scheduledStationAeTitle) ? { scheduledStationAeTitle: text(raw.scheduledStationAeTitle) } : {}),
   });
   return checked.success ? { entry: checked.data } : { reason: firstIssueMessage(checked.error) };
 };
