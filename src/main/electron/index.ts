@@ -11,6 +11,7 @@ import { forwardEvents, registerIpc } from './ipc.ts';
 import { APP_ORIGIN, hardenApp, hardenSession } from './security.ts';
 import { electronSecretStore } from './secrets.ts';
 import { startTray, type StationTray } from './tray.ts';
+import { startUpdater } from './updater.ts';
 
 // See headless/cli.ts: a larger libuv pool so fsyncs do not stall sharp's decodes.
 process.env.UV_THREADPOOL_SIZE ??= '8';
@@ -74,6 +75,8 @@ async function start(): Promise<void> {
   });
   if (secrets.warning) station.notice('warning', secrets.warning);
   forwardEvents(station, () => win);
+  // Updates download in the background; a restart to install waits until nothing is busy (core/updates).
+  startUpdater(station);
   tray = startTray(station, { open: showWindow, quit: () => app.quit() });
   createWindow();
 }
