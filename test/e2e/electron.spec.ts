@@ -34,4 +34,34 @@ test.describe('desktop app (Electron)', () => {
     expect(shape).toEqual({ station: 'function', require: 'undefined', process: 'undefined' });
     await app.close();
   });
+
+  // The tray itself is drawn by the OS and cannot be clicked from Playwright; what it means for the
+  // window is checked here, the menu and its notifications under Node (electron-host-tray.test.ts).
+  test('closing the window hides it to the tray: the app and the station keep running', async () => {
+    const app = await electron.launch({ executablePath: binary!, args: [path.join(repoRoot, 'out/main/index.js')] });
+    const page = await app.firstWindow();
+    await expect(page.getByRole('navigation', { name: 'Screens' })).toBeVisible();
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+    const after = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ visible: w.isVisible(), destroyed: w.isDestroyed() })));
+    expect(after).toEqual([{ visible: false, destroyed: false }]);
+    // The station still answers behind the hidden window.
+    expect(await page.evaluate(() => window.station!.call('station.info').then((i) => i.host))).toBe('electron');
+    await app.evaluate(({ app: a }) => a.quit());
+    await app.close();
+  });
+
+  test('update UI: no indicator without an update, and the About box shows the version and the data folder', async () => {
+    const app = await electron.launch({ executablePath: binary!, args: [path.join(repoRoot, 'out/main/index.js')] });
+    const page = await app.firstWindow();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: /Settings/ }).click();
+    await page.getByRole('button', { name: 'About this station' }).click();
+    const about = page.getByTestId('about-box');
+    await expect(about).toBeVisible();
+    await expect(about).toContainText(await app.evaluate(({ app: a }) => a.getVersion()));
+    await expect(about.getByLabel('Data folder')).toHaveValue(await app.evaluate(({ app: a }) => a.getPath('userData')));
+    // An unpackaged run attaches no updater, so nothing offers a restart.
+    await expect(page.getByRole('button', { name: /update/i })).toHaveCount(0);
+    await app.evaluate(({ app: a }) => a.quit());
+    await app.close();
+  });
 });
