@@ -1,7 +1,8 @@
 // The streaming structure scanner (dicom-node/dataset-scanner.ts) and the Part 10 header the
 // listener writes (file-meta.ts): real DICOM written by dcmjs, fed in chunks of every size.
 import { describe, expect, it } from 'vitest';
-import { DatasetScanner, type ScanResult } from '../../src/main/core/dicom-node/dataset-scanner.ts';
+import { DatasetScanner, type PixelPlan, type ScanResult } from '../../src/main/core/dicom-node/dataset-scanner.ts';
+import { parseCompact, pixelPlan } from '../../src/main/core/dicom-node/intake.ts';
 import { part10Header, IMPLEMENTATION_CLASS_UID } from '../../src/main/core/dicom-node/file-meta.ts';
 import { storeVerdict } from '../../src/main/core/dicom-node/store-status.ts';
 import { walkDicom } from '../../src/main/core/metadata/dicom-structure.ts';
@@ -17,8 +18,8 @@ function datasetOf(file: Buffer): Buffer {
   return file.subarray(144 + file.readUInt32LE(140));
 }
 
-function scan(dataset: Buffer, syntax: DicomSyntax, chunk: number, keep = (_h: Buffer) => 1 << 30): ScanResult {
-  const s = new DatasetScanner({ syntax, nativeKeepBytes: keep });
+function scan(dataset: Buffer, syntax: DicomSyntax, chunk: number, plan?: PixelPlan): ScanResult {
+  const s = new DatasetScanner({ syntax, pixelPlan: (head) => plan ?? pixelPlan(head, syntax) });
   for (let i = 0; i < dataset.length; i += chunk) s.push(dataset.subarray(i, i + chunk));
   return s.finish();
 }
@@ -40,24 +41,46 @@ describe('streaming dataset scanner', () => {
     }
   });
 
-  it('keeps only frame 1 of a multi-frame object (offset table), and the compact parse sees every frame counted', async () => {
+  it('keeps only the middle frame of a multi-frame object (offset table): the frame the preview shows', async () => {
     const frames = await Promise.all([1, 2, 3, 4].map((seed) => syntheticFundusJpeg({ width: 160, height: 120, seed })));
     const file = writeTestDicom({ jpegFrames: frames });
     const r = scan(datasetOf(file), EXPLICIT_LE_SYNTAX, 333);
     const px = r.pixels as { encapsulated: true; fragmentCount: number; kept: Buffer[] };
     expect(px.fragmentCount).toBe(4);
     expect(px.kept).toHaveLength(1);
-    expect(px.kept[0].subarray(0, frames[0].length)).toEqual(frames[0]);
-    const parsed = parseDicom(wrapInPart10(DatasetScanner.compact(r, EXPLICIT_LE_SYNTAX), TS_JPEG_BASELINE));
-    expect(parsed.pixel.numberOfFrames).toBe(4);
+    expect(px.kept[0].subarray(0, frames[1].length)).toEqual(frames[1]);
+    // The facts are the object's; the compact parse holds one frame, the kept one.
+    const full = parseDicom(file);
+    const compact = parseCompact(wrapInPart10(DatasetScanner.compact(r, EXPLICIT_LE_SYNTAX), TS_JPEG_BASELINE));
+    expect(compact.facts).toEqual(full.facts);
+    expect(compact.pixel).toEqual({ ...full.pixel, numberOfFrames: 1 });
   });
 
-  it('keeps the first frame of uncompressed pixels and drops the rest', () => {
-    const data = Buffer.alloc(32 * 32 * 3, 0x42);
+  it('without an offset table, keeps the frame by end markers, or by position when there is one fragment per frame', async () => {
+    const frames = await Promise.all([1, 2, 3, 4, 5].map((seed) => syntheticFundusJpeg({ width: 96, height: 64, seed })));
+    const single = writeTestDicom({ jpegFrame: frames[0] });
+    const head = walkDicom(single).dataset.subarray(0, walkDicom(single).pixelDataStart!);
+    const item = (el: number, body: Buffer) => Buffer.concat([Buffer.from([0xfe, 0xff, el & 0xff, el >> 8]), Buffer.from(new Uint32Array([body.length]).buffer), body]);
+    const even = (b: Buffer) => (b.length % 2 ? Buffer.concat([b, Buffer.alloc(1)]) : b);
+    const pixelHeader = Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+    // Frame 3 (index 2) split in two fragments: only the end markers say where it ends.
+    const split = [frames[2].subarray(0, 100), frames[2].subarray(100)];
+    const fragments = [frames[0], frames[1], ...split, frames[3], frames[4]].map((f) => item(0xe000, even(f)));
+    const ds = Buffer.concat([head, pixelHeader, item(0xe000, Buffer.alloc(0)), ...fragments, item(0xe0dd, Buffer.alloc(0))]);
+    const byEoi = scan(ds, EXPLICIT_LE_SYNTAX, 97, { frames: 5, keepFrame: 2, frameBytes: 0 });
+    expect(Buffer.concat((byEoi.pixels as { kept: Buffer[] }).kept).subarray(0, frames[2].length)).toEqual(frames[2]);
+    // Six fragments for six frames (RLE-like, no end markers needed): the frame is the fragment at its position.
+    const byPosition = scan(ds, EXPLICIT_LE_SYNTAX, 97, { frames: 6, keepFrame: 3, frameBytes: 0 });
+    expect((byPosition.pixels as { kept: Buffer[] }).kept).toEqual([even(split[1])]);
+  });
+
+  it('keeps the representative frame of uncompressed pixels and drops the rest', () => {
+    const data = Buffer.alloc(32 * 32 * 3);
+    for (let i = 0; i < data.length; i++) data[i] = i % 251;
     const file = writeTestDicom({ raw: { data, width: 32, height: 32, channels: 3 } });
-    const r = scan(datasetOf(file), EXPLICIT_LE_SYNTAX, 500, () => 1000);
+    const r = scan(datasetOf(file), EXPLICIT_LE_SYNTAX, 500, { frames: 3, keepFrame: 1, frameBytes: 1000 });
     expect(r.pixels).toMatchObject({ encapsulated: false, declaredLength: data.length });
-    expect((r.pixels as { kept: Buffer }).kept.length).toBe(1000);
+    expect((r.pixels as { kept: Buffer }).kept).toEqual(data.subarray(1000, 2000));
   });
 
   it('follows implicit VR data sets with undefined-length sequences', () => {
@@ -72,14 +95,14 @@ describe('streaming dataset scanner', () => {
     const file = writeTestDicom({ jpegFrame: await syntheticFundusJpeg({ width: 64, height: 64 }) });
     const ds = datasetOf(file);
     for (const cut of [3, 11, Math.floor(ds.length / 2), ds.length - 9, ds.length - 1]) {
-      const s = new DatasetScanner({ syntax: EXPLICIT_LE_SYNTAX, nativeKeepBytes: () => 0 });
+      const s = new DatasetScanner({ syntax: EXPLICIT_LE_SYNTAX, pixelPlan: () => ({ frames: 1, keepFrame: 0, frameBytes: 0 }) });
       s.push(ds.subarray(0, cut));
       expect(() => s.finish(), `cut at ${cut}`).toThrow(DicomStructureError);
     }
   });
 
   it('reports bytes that cannot be DICOM as soon as it sees them', () => {
-    const s = new DatasetScanner({ syntax: EXPLICIT_LE_SYNTAX, nativeKeepBytes: () => 0 });
+    const s = new DatasetScanner({ syntax: EXPLICIT_LE_SYNTAX, pixelPlan: () => ({ frames: 1, keepFrame: 0, frameBytes: 0 }) });
     expect(() => s.push(Buffer.from('0800050031323334this is not dicom at all', 'latin1'))).toThrow(/value representation/);
   });
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Station } from '../core/station.ts';
 import { mediaPaths, startHeadlessServer } from './server.ts';
 import { headlessSecretStore } from '../core/sync/secrets.ts';
+import { dicomOverrides, dicomUsage } from './dicom-args.ts';
 
 const usage = `Usage: npm run headless -- --data DIR [--watch DIR ...] [--port N] [--token TOKEN]
   --data DIR     where the station keeps its database, spool and logs (created if missing)
@@ -18,7 +19,8 @@ const usage = `Usage: npm run headless -- --data DIR [--watch DIR ...] [--port N
   --volumes-root DIR
                  a folder standing in for the removable-drive mount root: each subfolder that
                  appears in it is a plugged-in USB volume (camera). Default: the platform's own
-                 listing (Linux mount table, macOS /Volumes, Windows removable drive letters)`;
+                 listing (Linux mount table, macOS /Volumes, Windows removable drive letters)
+${dicomUsage}`;
 
 // File reads, fsyncs and sharp's decodes share libuv's pool (4 threads by default); with four
 // ingests in flight a larger pool keeps fsyncs from stalling decodes. Set before any async work.
@@ -37,6 +39,10 @@ async function main(): Promise<void> {
         token: { type: 'string' },
         'renderer-dir': { type: 'string' },
         'volumes-root': { type: 'string' },
+        'dicom-port': { type: 'string' },
+        'dicom-ae-title': { type: 'string' },
+        'dicom-address': { type: 'string' },
+        'dicom-camera': { type: 'string', multiple: true },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -63,6 +69,11 @@ async function main(): Promise<void> {
     console.error(`--volumes-root ${volumesRoot} is not a folder. Create it first.\n\n${usage}`);
     process.exit(2);
   }
+  const dicom = dicomOverrides(args);
+  if ('error' in dicom) {
+    console.error(`${dicom.error}\n\n${usage}`);
+    process.exit(2);
+  }
   const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const station = await Station.open({
     dataDir: path.resolve(args.data),
@@ -71,6 +82,7 @@ async function main(): Promise<void> {
     urls: mediaPaths,
     watch: args.watch,
     volumesRoot,
+    ...(dicom.overrides && { dicom: dicom.overrides }),
     secrets: headlessSecretStore(path.resolve(args.data)),
   });
   const server = await startHeadlessServer({
@@ -80,6 +92,9 @@ async function main(): Promise<void> {
     rendererDir: args['renderer-dir'] ?? path.join(repoRoot, 'out', 'renderer'),
   });
   console.log(`Capture Station listening on ${server.url}`);
+  const node = station.dicom.listener.status();
+  if (node.state === 'listening') console.log(`DICOM node ${node.aeTitle} listening on ${node.address}:${node.port}${node.tls ? ' (TLS)' : ''}`);
+  else if (node.state === 'failed') console.error(`DICOM node not listening: ${node.problem}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,9 +1,10 @@
 // Follows a data set's element structure as its bytes stream in over the network, so a received
 // object never has to be held whole in memory: it keeps the attributes before the Pixel Data (the
-// "head"), the first frame of the pixels, and whatever follows the pixels, and lets the rest go
-// by (it is already on its way to the spool file). At the end, `compact()` gives a small data set
-// with the same attributes and just that first frame, which the ingest pipeline parses and draws
-// like any DICOM file. A structure that cannot be DICOM is reported as soon as it is seen; one
+// "head"), the representative frame of the pixels (the middle one, imaging/frame.ts
+// representativeFrameIndex, as the preview shows a multi-frame object), and whatever follows the
+// pixels, and lets the rest go by (it is already on its way to the spool file). At the end,
+// `compact()` gives a small data set with the same attributes and just that frame, which the
+// ingest pipeline parses and draws like a one-frame DICOM file. A structure that cannot be DICOM is reported as soon as it is seen; one
 // that stops in the middle of an element is reported by `finish()`.
 //
 // Only little endian syntaxes reach here (negotiation accepts no big endian or deflated syntax).
@@ -16,18 +17,25 @@ const MAX_DEPTH = 32;
 export interface ScannerOptions {
   syntax: DicomSyntax;
   /**
-   * Called once when the top-level Pixel Data starts, with the head: how many bytes of
-   * uncompressed pixels to keep (the first frame). Encapsulated pixels keep frame 1's fragments.
+   * Called once when the top-level Pixel Data starts, with the head: the number of frames, the
+   * frame to keep (0-based) and, for uncompressed pixels, the bytes of one frame (0: unknown).
    */
-  nativeKeepBytes(head: Buffer): number;
+  pixelPlan(head: Buffer): PixelPlan;
   /** The most bytes of compressed frame kept (a frame without an end marker stops here). */
   maxKeptFragmentBytes?: number;
   /** The most head or tail bytes kept; more is treated as a malformed object. */
   maxHeadBytes?: number;
 }
 
+export interface PixelPlan {
+  frames: number;
+  keepFrame: number;
+  frameBytes: number;
+}
+
 export type ScannedPixels =
   | { encapsulated: false; vr: string; declaredLength: number; kept: Buffer }
+  /** `kept`: the fragments of the kept frame. */
   | { encapsulated: true; fragmentCount: number; kept: Buffer[] };
 
 export interface ScanResult {
@@ -60,14 +68,27 @@ export class DatasetScanner {
   private kept = 0;
   private total = 0;
   private pixels: ScannedPixels | null = null;
-  private nativeKeep = 0;
+  private plan: PixelPlan = { frames: 1, keepFrame: 0, frameBytes: 0 };
+  /** Uncompressed: bytes of the pixel value seen so far, and the kept frame's bytes. */
+  private nativeSeen = 0;
   private nativeKept: Buffer[] = [];
   private offsetTable: number[] | null = null;
   private offsetTableBytes: Buffer[] = [];
   private fragmentStart = -1;
+  /** The fragment being read, when some rule may keep it. */
   private fragmentBytes: Buffer[] = [];
-  private keepingFragments = true;
+  private fragmentIndex = -1;
+  private fragmentItemOffset = 0;
+  /** Frames counted by end markers (JPEG, JPEG-LS and J2K codestreams end with FFD9). */
+  private eoiFrame = 0;
+  /** Candidates for the kept frame: by the offset table, by end markers, by position (one fragment per frame). */
+  private byTable: Buffer[] = [];
+  private byEoi: Buffer[] = [];
+  private byPosition: Buffer[] = [];
   private keptFragmentBytes = 0;
+  /** This fragment did not fit the budget: it is not kept (its last bytes still count its frame). */
+  private overBudget = false;
+  private fragmentTail: Buffer = Buffer.alloc(0);
   private failed: DicomStructureError | null = null;
   /** Absolute data set offset of the current buffer's first byte. */
   private base = 0;
@@ -113,6 +134,7 @@ export class DatasetScanner {
     if (this.failed) throw this.failed;
     const top = this.stack.length === 1 && this.stack[0].kind === 'elements';
     if (this.skip > 0 || this.leftover.length > 0 || !top) throw truncated();
+    if (this.pixels?.encapsulated) this.pixels.kept = this.chosenFragments(this.pixels.fragmentCount);
     return { head: Buffer.concat(this.head), pixels: this.pixels, tail: Buffer.concat(this.tail), total: this.total };
   }
 
@@ -148,19 +170,23 @@ export class DatasetScanner {
         return;
       }
       case 'native': {
-        const room = this.nativeKeep - this.nativeKept.reduce((n, b) => n + b.length, 0);
-        if (room > 0) this.nativeKept.push(Buffer.from(bytes.subarray(0, room)));
+        // Keep [keepFrame * frameBytes, (keepFrame + 1) * frameBytes) of the pixel value.
+        const from = this.plan.keepFrame * this.plan.frameBytes;
+        const to = from + this.plan.frameBytes;
+        const start = Math.max(from, this.nativeSeen);
+        const end = Math.min(to, this.nativeSeen + bytes.length);
+        if (end > start) this.nativeKept.push(Buffer.from(bytes.subarray(start - this.nativeSeen, end - this.nativeSeen)));
+        this.nativeSeen += bytes.length;
         return;
       }
       case 'offset-table':
         this.offsetTableBytes.push(Buffer.from(bytes));
         return;
       case 'fragment':
-        if (this.keepingFragments) {
-          this.keptFragmentBytes += bytes.length;
-          if (this.keptFragmentBytes > (this.opts.maxKeptFragmentBytes ?? 64 * 1024 * 1024)) this.keepingFragments = false;
-          else this.fragmentBytes.push(Buffer.from(bytes));
-        }
+        this.keptFragmentBytes += bytes.length;
+        if (this.keptFragmentBytes > (this.opts.maxKeptFragmentBytes ?? 128 * 1024 * 1024)) this.overBudget = true;
+        if (!this.overBudget) this.fragmentBytes.push(Buffer.from(bytes));
+        this.fragmentTail = Buffer.concat([this.fragmentTail, bytes.subarray(-8)]).subarray(-8);
         return;
       case 'drop':
         return;
@@ -191,17 +217,37 @@ export class DatasetScanner {
     this.kept = 0;
   }
 
+  /**
+   * One fragment has ended: it goes to each candidate that wants it (see frameAt in
+   * metadata/dicom-preview.ts for the rules; `finish` picks the candidate that applies).
+   */
   private fragmentDone(): void {
-    const px = this.pixels as Extract<ScannedPixels, { encapsulated: true }>;
-    if (!this.keepingFragments) {
-      this.fragmentBytes = [];
-      return;
-    }
-    const bytes = Buffer.concat(this.fragmentBytes);
+    const { frames, keepFrame } = this.plan;
+    const bytes = this.overBudget ? Buffer.alloc(0) : Buffer.concat(this.fragmentBytes);
+    const eoi = endsWithEoi(this.fragmentTail);
     this.fragmentBytes = [];
-    px.kept.push(bytes);
-    // Frame 1 is complete at its JPEG/J2K end marker when no offset table says where frame 2 starts.
-    if ((this.offsetTable?.length ?? 0) < 2 && endsWithEoi(bytes)) this.keepingFragments = false;
+    this.fragmentTail = Buffer.alloc(0);
+    this.overBudget = false;
+    const table = this.offsetTable ?? [];
+    if (frames <= 1) this.byTable.push(bytes);
+    else if (table.length >= 2 && keepFrame < table.length) {
+      const start = table[keepFrame];
+      const end = table[keepFrame + 1] ?? Infinity;
+      if (this.fragmentItemOffset >= start && this.fragmentItemOffset < end) this.byTable.push(bytes);
+    } else {
+      if (this.fragmentIndex === keepFrame) this.byPosition.push(bytes);
+      if (this.eoiFrame === keepFrame) this.byEoi.push(bytes);
+      if (eoi) this.eoiFrame++;
+    }
+    this.keptFragmentBytes = this.byTable.concat(this.byEoi, this.byPosition).reduce((n, b) => n + b.length, 0);
+  }
+
+  /** The kept frame's fragments, by the rule that applies to what was received. */
+  private chosenFragments(fragmentCount: number): Buffer[] {
+    const { frames, keepFrame } = this.plan;
+    const table = this.offsetTable ?? [];
+    if (frames <= 1 || (table.length >= 2 && keepFrame < table.length)) return this.byTable;
+    return fragmentCount === frames ? this.byPosition : this.byEoi;
   }
 
   /** Parses one header at `pos` (and acts on it); returns the bytes used, 0 when more are needed. */
@@ -236,9 +282,9 @@ export class DatasetScanner {
       // Basic Offset Table units: bytes from the first fragment's item tag.
       if (this.fragmentStart < 0) this.fragmentStart = this.base + pos;
       const itemOffset = this.base + pos - this.fragmentStart;
-      const table = this.offsetTable ?? [];
-      if (table.length >= 2 && itemOffset >= table[1]) this.keepingFragments = false;
-      (this.pixels as Extract<ScannedPixels, { encapsulated: true }>).fragmentCount++;
+      const px = this.pixels as Extract<ScannedPixels, { encapsulated: true }>;
+      this.fragmentIndex = px.fragmentCount++;
+      this.fragmentItemOffset = itemOffset;
       this.sink = 'fragment';
       this.skip = length;
       if (length === 0) this.valueDone();
@@ -283,6 +329,7 @@ export class DatasetScanner {
       this.head.length = 0;
       this.head.push(head);
       this.region = 'pixels';
+      this.plan = this.opts.pixelPlan(head);
       if (length === UNDEFINED_LENGTH) {
         this.pixels = { encapsulated: true, fragmentCount: 0, kept: [] };
         this.sink = 'drop';
@@ -290,7 +337,6 @@ export class DatasetScanner {
         return size;
       }
       this.pixels = { encapsulated: false, vr: vr ?? 'OW', declaredLength: length, kept: Buffer.alloc(0) };
-      this.nativeKeep = Math.max(0, this.opts.nativeKeepBytes(head));
       this.sink = 'native';
       this.skip = length;
       if (length === 0) this.valueDone();

@@ -21,21 +21,36 @@ import type { DicomRepo, InstanceRow } from '../store/dicom.ts';
 import type { ImagesRepo } from '../store/images.ts';
 import type { Spool } from '../store/spool.ts';
 import { writeFailureKind, type WriteFailureKind } from '../storage/storage-state.ts';
-import { DatasetScanner, type ScanResult } from './dataset-scanner.ts';
+import { DatasetScanner, type PixelPlan, type ScanResult } from './dataset-scanner.ts';
+import { representativeFrameIndex } from '../imaging/frame.ts';
 import type { ReceiveOutcome } from './receiver.ts';
 import { storeVerdict, type StoreEnd, type StoreVerdict } from './store-status.ts';
 
 export const syntaxOfTransfer = (ts: string): DicomSyntax => (ts === TS_IMPLICIT_LE ? IMPLICIT_LE_SYNTAX : EXPLICIT_LE_SYNTAX);
 
-/** Bytes of the first uncompressed frame, from the attributes before the Pixel Data (0 when unknown). */
-export function firstFrameBytes(head: Buffer, syntax: DicomSyntax): number {
+/**
+ * Which frame a received object keeps for its preview (the one the preview shows: the middle one
+ * of a multi-frame object) and the size of an uncompressed frame, from the attributes before the
+ * Pixel Data. Unreadable attributes: frame 0 of 1 (the structure check decides the rest).
+ */
+export function pixelPlan(head: Buffer, syntax: DicomSyntax): PixelPlan {
   try {
     const ds = readDicomValues({ dataset: head, syntax, pixelDataStart: null, characterSet: null }, { lenient: true });
+    const frames = Math.max(1, Math.floor(ds.num('00280008') ?? 1));
     const bytes = (ds.num('00280010') ?? 0) * (ds.num('00280011') ?? 0) * (ds.num('00280002') ?? 1) * ((ds.num('00280100') ?? 8) / 8);
-    return Number.isFinite(bytes) && bytes > 0 ? Math.ceil(bytes) : 0;
+    return { frames, keepFrame: representativeFrameIndex(frames), frameBytes: Number.isFinite(bytes) && bytes > 0 ? Math.ceil(bytes) : 0 };
   } catch {
-    return 0;
+    return { frames: 1, keepFrame: 0, frameBytes: 0 };
   }
+}
+
+/**
+ * The parse of a compact data set (attributes + the kept frame): its facts are the object's own;
+ * its pixels are one frame, so the preview (dicomPreview) draws exactly the frame that was kept.
+ */
+export function parseCompact(compact: Buffer): ParsedDicom {
+  const parsed = parseDicom(compact);
+  return { ...parsed, pixel: { ...parsed.pixel, numberOfFrames: 1 } };
 }
 
 /** Where a network object is said to come from: the camera and the SOP instance, never patient data. */
@@ -117,7 +132,7 @@ export class DicomIntake {
     let parsed: ParsedDicom;
     try {
       compact = wrapInPart10(DatasetScanner.compact(outcome.scan, syntax), a.transferSyntaxUid);
-      parsed = parseDicom(compact);
+      parsed = parseCompact(compact);
     } catch (err) {
       await rm(outcome.tmpPath, { force: true });
       if (!(err instanceof UnreadableFileError)) throw err;
@@ -227,7 +242,7 @@ export class DicomIntake {
       try {
         const scan = await scanSpoolFile(file, syntaxOfTransfer(row.transfer_syntax_uid));
         const compact = wrapInPart10(DatasetScanner.compact(scan, syntaxOfTransfer(row.transfer_syntax_uid)), row.transfer_syntax_uid);
-        const task = this.takeIn(row, compact, parseDicom(compact)).finally(() => this.ingests.delete(task));
+        const task = this.takeIn(row, compact, parseCompact(compact)).finally(() => this.ingests.delete(task));
         this.ingests.add(task);
         n++;
       } catch (err) {
@@ -255,7 +270,7 @@ export async function scanSpoolFile(file: string, syntax: DicomSyntax): Promise<
   } finally {
     await fh.close();
   }
-  const scanner = new DatasetScanner({ syntax, nativeKeepBytes: (head) => firstFrameBytes(head, syntax) });
+  const scanner = new DatasetScanner({ syntax, pixelPlan: (head) => pixelPlan(head, syntax) });
   for await (const chunk of createReadStream(file, { start: datasetStart, highWaterMark: 1024 * 1024 })) scanner.push(chunk as Buffer);
   return scanner.finish();
 }

@@ -15,7 +15,7 @@ import { PRIVATE_FILE_MODE } from '../kernel/data-dir.ts';
 import { newId } from '../kernel/ids.ts';
 import { DicomStructureError } from '../metadata/dicom-structure.ts';
 import type { DicomSyntax } from '../dicom/vocabulary.ts';
-import { DatasetScanner, type ScanResult } from './dataset-scanner.ts';
+import { DatasetScanner, type PixelPlan, type ScanResult } from './dataset-scanner.ts';
 
 export type ReceiveOutcome =
   /** Durable in the temp file (fsynced); the structure is whole. */
@@ -36,7 +36,7 @@ export interface ReceiverOptions {
   maxBytes: number;
   /** false: the data folder cannot take files now; the bytes are read and dropped. */
   accepting: boolean;
-  nativeKeepBytes(head: Buffer): number;
+  pixelPlan(head: Buffer): PixelPlan;
   /** The object passed the size limit: the adapter aborts the association. */
   onTooLarge(): void;
   /** Flow control on the socket while the disk catches up. */
@@ -57,13 +57,15 @@ export class SpoolReceiver extends Writable {
   private problem: ReceiveOutcome | null;
   private paused = false;
   private settled: ReceiveOutcome | null = null;
+  /** The temp file's removal, once a problem stopped the writing: awaited before the outcome is told. */
+  private cleaning: Promise<void> = Promise.resolve();
   private readonly waiters: ((o: ReceiveOutcome) => void)[] = [];
 
   constructor(o: ReceiverOptions) {
     super({ highWaterMark: HIGH_WATER });
     this.o = o;
     this.tmpPath = path.join(o.tmpDir, `dicom-${newId()}`);
-    this.scanner = new DatasetScanner({ syntax: o.syntax, nativeKeepBytes: o.nativeKeepBytes });
+    this.scanner = new DatasetScanner({ syntax: o.syntax, pixelPlan: o.pixelPlan });
     this.problem = o.accepting ? null : { kind: 'not-accepting', size: 0 };
     this.hash.update(o.header);
   }
@@ -168,15 +170,21 @@ export class SpoolReceiver extends Writable {
       }
     }
     // A problem seen on the way (or just now): the temp file is gone; say which.
+    await this.cleaning;
     this.settle({ ...this.problem!, size: this.size } as ReceiveOutcome);
   }
 
   /** Stops writing and removes the temp file; the first problem is the one reported. */
-  private async fail(o: ReceiveOutcome): Promise<void> {
+  private fail(o: ReceiveOutcome): Promise<void> {
     this.problem ??= o;
     const fh = this.fh;
     this.fh = null;
-    await fh?.close().catch(() => undefined);
-    await rm(this.tmpPath, { force: true }).catch(() => undefined);
+    const before = this.cleaning;
+    this.cleaning = (async () => {
+      await before;
+      await fh?.close().catch(() => undefined);
+      await rm(this.tmpPath, { force: true }).catch(() => undefined);
+    })();
+    return this.cleaning;
   }
 }

@@ -11,7 +11,7 @@ import type { Logger } from '../kernel/logger.ts';
 import { decideAssociation, normaliseAe } from './association-policy.ts';
 import { decideContext, STORAGE_CLASSES } from './negotiation.ts';
 import { part10Header } from './file-meta.ts';
-import { firstFrameBytes, syntaxOfTransfer, type DicomIntake } from './intake.ts';
+import { pixelPlan, syntaxOfTransfer, type DicomIntake } from './intake.ts';
 import { SpoolReceiver } from './receiver.ts';
 import type { ActivityLog } from './activity.ts';
 import type { FindWorklist } from './types.ts';
@@ -170,7 +170,7 @@ export class StationScp extends dimse.Scp {
       syntax,
       maxBytes: ctx.settings.maxObjectMegabytes * 1024 * 1024,
       accepting: ctx.accepting(),
-      nativeKeepBytes: (head) => firstFrameBytes(head, syntax),
+      pixelPlan: (head) => pixelPlan(head, syntax),
       onTooLarge: () => {
         ctx.log.warn({ associationId: ctx.associationId, callingAe: this.callingAe, limitMb: ctx.settings.maxObjectMegabytes }, 'dicom object over the size limit: association aborted');
         this.sendAbort(dimse.constants.AbortSource.ServiceProvider, dimse.constants.AbortReason.NotSpecified);
