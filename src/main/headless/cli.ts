@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Station } from '../core/station.ts';
 import { mediaPaths, startHeadlessServer } from './server.ts';
 import { headlessSecretStore } from '../core/sync/secrets.ts';
+import { STANDIN_UPDATER_ENV, StandInUpdater } from './standin-updater.ts';
 import { dicomOverrides, dicomUsage } from './dicom-args.ts';
 
 const usage = `Usage: npm run headless -- --data DIR [--watch DIR ...] [--port N] [--token TOKEN]
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
     ...(dicom.overrides && { dicom: dicom.overrides }),
     secrets: headlessSecretStore(path.resolve(args.data)),
   });
+  // Test seam only (test/e2e/updates.spec.ts): a stand-in for electron-updater; see standin-updater.ts.
+  const standIn = process.env[STANDIN_UPDATER_ENV];
+  if (standIn) station.updates.attach(new StandInUpdater(path.resolve(standIn)));
   const server = await startHeadlessServer({
     station,
     port,

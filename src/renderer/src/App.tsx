@@ -13,6 +13,7 @@ import { SyncIndicator } from './components/SyncIndicator.tsx';
 import { QueueScreen } from './screens/Queue.tsx';
 import { CloudSettingsScreen } from './screens/CloudSettings.tsx';
 import { SettingsScreen } from './screens/Settings.tsx';
+import { UpdateIndicator } from './components/UpdateIndicator.tsx';
 
 const SCREENS = [
   { id: 'worklist', label: 'Worklist', key: '1' },
@@ -74,6 +75,7 @@ export function App() {
           ))}
         </nav>
         <div className="topbar-right">
+          <UpdateIndicator />
           <SyncIndicator />
           <ShiftButton />
         </div>

@@ -1,32 +1,16 @@
-// The About box: version, host, update channel, data folder (copyable) and when the station started.
+// The About box: version, host, update channel and the updater's status line, data folder (copyable) and when the station started.
 import { useEffect, useRef, useState } from 'react';
-import { isMethodName } from '../../../shared/contract/index.ts';
-import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
 import { formatDateTime } from '../format.ts';
 import { Dialog } from './Dialog.tsx';
+import { localClock, updateStatusLine } from '../update-text.ts';
 import '../it-lock.css';
 
 const HOST_TEXT = { electron: 'Desktop app', headless: 'Background service (opened in a browser)' } as const;
-// The updater's settings carry the channel; until that part of the contract exists this box says so.
-const UPDATE_SETTINGS = 'updates.settings.get';
-
-function useChannel(): string | null {
-  const [channel, setChannel] = useState<string | null>(null);
-  useEffect(() => {
-    if (!isMethodName(UPDATE_SETTINGS)) return;
-    const call = station.call as (m: string, input?: unknown) => Promise<{ channel?: unknown }>;
-    call(UPDATE_SETTINGS, {}).then(
-      (s) => setChannel(typeof s.channel === 'string' ? s.channel : null),
-      () => setChannel(null),
-    );
-  }, []);
-  return channel;
-}
 
 export function AboutBox({ onClose }: { onClose: () => void }) {
   const { data } = useStationQuery('station.info', {}, []);
-  const channel = useChannel();
+  const { data: updates } = useStationQuery('updates.status', {}, ['updates.changed']);
   const folder = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState(false);
   // The folder arrives after the dialog opened: the cursor goes to it then, selected, so Ctrl+C copies it.
@@ -51,7 +35,8 @@ export function AboutBox({ onClose }: { onClose: () => void }) {
           <dl>
             <dt>Version</dt><dd data-testid="about-version">{data.version}</dd>
             <dt>Runs as</dt><dd>{HOST_TEXT[data.host]}</dd>
-            <dt>Update channel</dt><dd data-testid="about-channel">{channel ?? 'not set up on this station'}</dd>
+            <dt>Update channel</dt><dd data-testid="about-channel">{updates?.channel ?? '…'}</dd>
+            <dt>Updates</dt><dd data-testid="about-updates">{updates ? updateStatusLine(updates, localClock) : '…'}</dd>
             <dt>Data folder</dt>
             <dd>
               <div className="copy-row">

@@ -1,16 +1,18 @@
 // The station's settings, one sub-screen each (#/settings/<part>): File-name rules and the
-// administrator PIN. Other IT settings (DICOM, PACS, updates) can join as parts.
+// administrator PIN, Updates. Other IT settings (DICOM, PACS) can join as parts.
 import { useEffect, useState, type FormEvent } from 'react';
 import { MIN_PIN_LENGTH } from '../../../shared/contract/it-lock.ts';
 import { station } from '../bridge.ts';
 import { LockBar, useItLock } from '../components/ItLock.tsx';
 import { FileNameRulesScreen } from './FileNameRules.tsx';
 import { AboutBox } from '../components/AboutBox.tsx';
+import { UpdateSettingsScreen } from './UpdateSettings.tsx';
 import '../it-lock.css';
 
 const PARTS = [
   { id: 'rules', label: 'File-name rules' },
   { id: 'pin', label: 'Administrator PIN' },
+  { id: 'updates', label: 'Updates' },
 ] as const;
 type Part = (typeof PARTS)[number]['id'];
 
@@ -41,6 +43,7 @@ export function SettingsScreen() {
       {about && <AboutBox onClose={() => setAbout(false)} />}
       {part === 'rules' && <FileNameRulesScreen />}
       {part === 'pin' && <PinSettings />}
+      {part === 'updates' && <UpdateSettingsScreen />}
     </section>
   );
 }
@@ -89,7 +92,7 @@ function PinSettings() {
       <LockBar what="The administrator PIN" />
       <p className="muted">
         With a PIN set, settings that change where photos go or come from (Cloud, worklist sources, watched folders, file-name rules, camera
-        profiles) can only be changed after unlocking with it. Operators keep everything they need to capture. The PIN is stored only as a slow
+        profiles, updates) can only be changed after unlocking with it. Operators keep everything they need to capture. The PIN is stored only as a slow
         hash; after 5 wrong PINs each try waits, 30 seconds and then longer.
       </p>
       <form className="itlock-form" onSubmit={setPin} aria-label={status.pinSet ? 'Change the PIN' : 'Set a PIN'}>
