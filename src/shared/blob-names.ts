@@ -20,6 +20,20 @@ export function blobExtensionFor(format: string | null): BlobExtension | null {
   return null;
 }
 
+/** The formats the platform takes (the ones blobExtensionFor names); the store's SQL is built from this list. */
+export const SENDABLE_FORMATS = ['jpeg', 'dicom'] as const;
+
+/**
+ * Null when the platform takes a photo of this format; else what the operator is told at once, on
+ * the exam and in the Inbox: the photo is kept on the station but never queued for sending (a send
+ * that can only fail), and what to do instead. `format` is the one sniffed from the bytes.
+ */
+export function unsendableMessage(format: string | null): string | null {
+  if (blobExtensionFor(format)) return null;
+  const what = format && format !== 'unknown' ? `a ${format.toUpperCase()} file` : 'in a format the station does not know';
+  return `This photo cannot be sent: the platform takes JPEG and DICOM photos, and this one is ${what}. Export it from the camera as JPEG (the new file is taken in by itself), then reject this one.`;
+}
+
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**

@@ -38,6 +38,9 @@ export const BEST_RULE_TEXT = {
 
 export const localDay = (d = new Date()): string => localDateString(d);
 
+/** "1 row skipped", "3 rows skipped". */
+export const rowsSkipped = (n: number): string => `${n} row${n === 1 ? '' : 's'} skipped`;
+
 export function shiftDay(day: string, by: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return localDay(new Date(y, m - 1, d + by));
@@ -117,7 +120,8 @@ export function describeAudit(e: AuditEntry, examId: string, labels: Record<stri
         .join(', ')}.`;
     case 'auto-assign': {
       const weak = a?.confidence === 'weak' ? ' (a guess: check it)' : '';
-      return `Filed ${photo} under the ${eyeWord(a?.eye)}, recognised by ${RULE_TEXT[String(a?.rule)] ?? String(a?.rule)}${weak}.`;
+      const under = a?.eye === 'OD' || a?.eye === 'OS' ? `under the ${eyeWord(a.eye)}` : 'in this exam (the file does not say which eye)';
+      return `Filed ${photo} ${under}, recognised by ${RULE_TEXT[String(a?.rule)] ?? String(a?.rule)}${weak}.`;
     }
     case 'assign':
       return `Linked ${photo} to ${exam(a?.orderId)}, ${eyeWord(a?.eye)}.`;

@@ -49,6 +49,13 @@ export const imageSummarySchema = z.object({
   rejected: z.boolean(),
   /** Cloud sync: waiting, uploading, retry-wait, uploaded, failed; null when not queued. */
   syncState: z.enum(IMAGE_SYNC_STATES).nullable(),
+  /**
+   * The photo's one time (shared/photo-time.ts), shown and sorted by everywhere: the capture time
+   * when believable, else the arrival time; cameraClock keeps a capture time that is not believable.
+   */
+  time: z.object({ at: z.string(), source: z.enum(['camera', 'arrival']), cameraClock: z.string().nullable() }),
+  /** Why the platform cannot take this photo and what to do (it is never queued); null when it can be sent. */
+  unsendable: z.string().nullable(),
 });
 
 export const imageDetailSchema = imageSummarySchema.extend({

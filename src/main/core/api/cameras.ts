@@ -94,7 +94,9 @@ export function camerasApi(f: CamerasFeature, deps: CamerasApiDeps): Handlers<Ca
       const { rows, total } = repo.sessionPhotos(session.id, limit);
       // One clock for the whole import: the camera's EXIF time when every photo has one, else the
       // file times on the card (a mix would compare two clocks and split or merge bursts wrongly).
-      const useExif = rows.every((r) => r.taken_at !== null);
+      // A photo without EXIF time took its card time at intake (ingest/pipeline.ts cardTime).
+      const cardTimeOnly = (r: (typeof rows)[number]) => r.taken_at === null || r.taken_at === new Date(r.file_mtime_ms).toISOString();
+      const useExif = rows.every((r) => !cardTimeOnly(r));
       const photos = rows.map((r) => ({
         ...toSummary(r, deps.urls, labelOf(r.order_id)),
         groupTime: useExif && r.taken_at ? r.taken_at : new Date(r.file_mtime_ms).toISOString(),

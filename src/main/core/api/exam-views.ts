@@ -5,10 +5,12 @@ import type { OrderSummary, Exam, ExamImage, AuditEntry } from '../../../shared/
 import type { MethodOutput } from '../../../shared/contract/index.ts';
 import { StationError } from '../../../shared/errors.ts';
 import { localDateString, type Sex } from '../../../shared/orders.ts';
+import { makeSearch } from '../../../shared/search.ts';
 import type { ImageRow } from '../store/images.ts';
 import { groupBursts } from '../worklist/bursts.ts';
 import { examState, type Eye } from '../worklist/exam-state.ts';
 import type { EyeStatsRow, ExamEyeRow, OrderRow, OrdersRepo } from '../store/orders.ts';
+import { OrderSearch } from '../store/order-search.ts';
 import { toSummary } from './images.ts';
 import type { MediaUrls } from './types.ts';
 
@@ -24,9 +26,11 @@ const emptyStats = () => ({ n: 0, rejected: 0, gradable: 0, retake: 0, weak: 0 }
 
 export class ExamViews {
   private readonly d: ExamViewsDeps;
+  private readonly everyDay: OrderSearch;
 
   constructor(deps: ExamViewsDeps) {
     this.d = deps;
+    this.everyDay = new OrderSearch(deps.repo.db);
   }
 
   today(): string {
@@ -100,7 +104,7 @@ export class ExamViews {
     const siteFilter = (r: OrderRow) => input.allSites || this.inSite(r, site);
     if (search && input.allDays) {
       const LIMIT = 500;
-      const rows = this.d.repo.search(search, LIMIT + 1).filter(siteFilter);
+      const rows = this.everyDay.search(search, LIMIT + 1).filter(siteFilter);
       const items = rows.slice(0, LIMIT).map((r) => this.summaryOf(r));
       return { day, site, items, total: items.length, limited: rows.length > LIMIT };
     }
@@ -119,15 +123,9 @@ export class ExamViews {
     }
     let items = rows.map((r) => this.summary(r, stats.get(r.id) ?? [], eyes.get(r.id) ?? []));
     if (search) {
-      const q = search.toLowerCase();
-      const qid = q.replace(/\s+/g, '');
-      items = items.filter(
-        (o) =>
-          o.name.toLowerCase().includes(q) ||
-          o.patientId.toLowerCase().replace(/\s+/g, '').includes(qid) ||
-          (o.accessionNumber ?? '').toLowerCase().includes(q) ||
-          (o.externalOrderId ?? '').toLowerCase().includes(q),
-      );
+      // The station's one search rule (shared/search.ts), as in the all-days search above.
+      const matches = makeSearch(search);
+      items = items.filter((o) => matches([o.name, o.patientId, o.accessionNumber, o.externalOrderId]));
     }
     return { day, site, items, total: items.length, limited: false };
   }

@@ -1,4 +1,6 @@
 import { StationError } from '../../../shared/errors.ts';
+import { unsendableMessage } from '../../../shared/blob-names.ts';
+import { photoTime } from '../../../shared/photo-time.ts';
 import type { MethodOutput } from '../../../shared/contract/index.ts';
 import type { ImageRow, ImagesRepo } from '../store/images.ts';
 import type { Handlers, MediaUrls } from './types.ts';
@@ -40,6 +42,9 @@ export function toSummary(row: ImageRow, urls: MediaUrls, orderLabel: string | n
     rejected: (row.rejected_reason ?? null) !== null,
     // Cloud sync (migration 003): waiting, uploading, retry-wait, uploaded, failed; null when not queued.
     syncState: row.sync_state ?? null,
+    time: photoTime(row.taken_at, row.ingested_at),
+    // A refused file has no format: its error says what happened instead.
+    unsendable: row.status === 'ready' ? unsendableMessage(row.format) : null,
   };
 }
 

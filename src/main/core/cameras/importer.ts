@@ -181,6 +181,8 @@ export class CameraImport {
     // and the decode happen once, in the pipeline's queue.
     const r = await pipeline.take({ path: file.path, bytes, size: file.size, mtimeMs: file.mtimeMs, completeAt: Date.now() }, null, {
       fileNameRules: profileRules(this.o.profile),
+      // The card's file time is the camera's own clock: the capture time when the photo carries none.
+      cardTime: file.mtimeMs,
     });
     if (r.kind === 'known') {
       this.record(file, seq, { kind: 'known', imageId: r.imageId, sha256: r.sha256 });

@@ -46,6 +46,12 @@ export interface IngestOptions {
   fileNameRules?: FileNameRule[];
   /** The object came by DICOM C-STORE: handed to the imageStored hooks (links, PACS routes). */
   dicom?: DicomOrigin;
+  /**
+   * The file's time on a camera card (ms): the camera's clock wrote it when it took the photo, so
+   * it is the capture time of a photo whose metadata has none (the Cameras screen, the exam and
+   * the order then show one and the same time).
+   */
+  cardTime?: number;
 }
 
 /**
@@ -292,7 +298,7 @@ export class IngestPipeline {
   private async takeIn(file: SettledFile, sourceId: string | null, hash: string, opts: IngestOptions): Promise<string> {
     const fileName = path.basename(file.path);
     const rules = opts.fileNameRules?.length ? [...opts.fileNameRules, ...this.deps.fileNameRules()] : this.deps.fileNameRules();
-    const read = await readImage(file.bytes, fileName, rules, { dicom: file.dicom });
+    const read = withCardTime(await readImage(file.bytes, fileName, rules, { dicom: file.dicom }), opts.cardTime);
     return this.store({
       hash,
       sizeBytes: file.size,
@@ -378,6 +384,12 @@ export class IngestPipeline {
     if (sourceId) this.tellSource(sourceId);
     return id;
   }
+}
+
+/** A photo without a capture time of its own takes its time on the camera card, when it came from one. */
+function withCardTime(read: ReadImageResult, cardTime: number | undefined): ReadImageResult {
+  if (read.facts.takenAt !== null || cardTime === undefined || !Number.isFinite(cardTime) || cardTime <= 0) return read;
+  return { ...read, facts: { ...read.facts, takenAt: new Date(cardTime).toISOString(), takenOffset: null } };
 }
 
 function damagedMessage(format: string): string {

@@ -1,4 +1,6 @@
 import type { MethodOutput } from '../../../shared/contract/index.ts';
+import { cameraClockNote, formatPhotoTime, photoTimeTitle } from '../../../shared/photo-time.ts';
+import '../flow-core.css';
 
 type Image = MethodOutput<'images.list'>['items'][number];
 
@@ -39,6 +41,31 @@ export function QualityBadge({ quality }: { quality: Image['quality'] }) {
           {more > 0 && <span className="more"> +{more}</span>}
         </span>
       )}
+    </span>
+  );
+}
+
+/**
+ * The photo's one time (its capture time when believable, else its arrival): the time alone when
+ * today, else date and time; a camera clock that cannot be right is flagged beside it.
+ */
+export function PhotoTime({ time, className }: { time: Image['time']; className?: string }) {
+  const note = cameraClockNote(time.cameraClock);
+  return (
+    <span className={`photo-time${className ? ` ${className}` : ''}`} data-testid="photo-time">
+      <span title={photoTimeTitle(time)}>{formatPhotoTime(time.at)}</span>
+      {note && <span className="badge clock-warn" data-testid="clock-warn" title="The photo is shown and sorted by when the station took it in.">⚠ {note}</span>}
+    </span>
+  );
+}
+
+/** The platform cannot take this photo (a TIFF, a PNG): said on the photo itself, with what to do in its title. */
+export function UnsendableBadge({ image }: { image: Pick<Image, 'unsendable' | 'format'> }) {
+  if (!image.unsendable) return null;
+  const what = image.format && image.format !== 'unknown' ? image.format.toUpperCase() : 'unknown format';
+  return (
+    <span className="badge unsendable" data-testid="unsendable-badge" title={image.unsendable}>
+      ✕ Cannot be sent · {what}
     </span>
   );
 }

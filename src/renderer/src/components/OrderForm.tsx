@@ -2,22 +2,13 @@
 // mistake is shown next to its field before anything is sent. A likely duplicate (the same patient
 // the same day) is shown with the choice to open that exam instead.
 import { useState } from 'react';
-import { orderInputSchema, sexes, type OrderInputDraft } from '../../../shared/orders.ts';
+import { sexes, type OrderInputDraft } from '../../../shared/orders.ts';
+import { draftProblems, valueOf, type Draft } from '../order-draft.ts';
 import type { OrderSummary } from '../../../shared/contract/index.ts';
 import { station } from '../bridge.ts';
 import { useAction } from '../use-action.ts';
 import { Dialog } from './Dialog.tsx';
-import { fromLocalInput, SEX_TEXT, STATUS_TEXT, timeHm, toLocalInput } from '../worklist-text.ts';
-
-interface Draft {
-  patientId: string;
-  name: string;
-  birthDate: string;
-  sex: string;
-  scheduledAt: string; // datetime-local
-  accessionNumber: string;
-  externalOrderId: string;
-}
+import { SEX_TEXT, STATUS_TEXT, timeHm, toLocalInput } from '../worklist-text.ts';
 
 const emptyDraft = (): Draft => ({ patientId: '', name: '', birthDate: '', sex: '', scheduledAt: toLocalInput(new Date().toISOString()), accessionNumber: '', externalOrderId: '' });
 const draftOf = (o: OrderSummary): Draft => ({
@@ -36,32 +27,21 @@ export function OrderForm({ order, onClose, onSaved }: { order?: OrderSummary; o
   const [duplicates, setDuplicates] = useState<OrderSummary[] | null>(null);
   const { run, error, busy } = useAction();
   const set = (k: keyof Draft) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => {
-    setDraft({ ...draft, [k]: e.target.value });
+    const next = { ...draft, [k]: e.target.value };
+    setDraft(next);
     setDuplicates(null);
+    // A problem already shown is checked again as the field changes: it goes as soon as it is fixed
+    // (no new ones appear while typing; those wait for "Create order").
+    if (Object.keys(problems).length > 0) {
+      const now = draftProblems(next);
+      setProblems(Object.fromEntries(Object.keys(problems).filter((p) => now[p]).map((p) => [p, now[p]!])));
+    }
   };
 
   const input = (): OrderInputDraft | null => {
-    const value = {
-      patientId: draft.patientId,
-      name: draft.name,
-      birthDate: draft.birthDate,
-      sex: draft.sex as OrderInputDraft['sex'],
-      scheduledAt: draft.scheduledAt ? fromLocalInput(draft.scheduledAt) : '',
-      accessionNumber: draft.accessionNumber,
-      externalOrderId: draft.externalOrderId,
-    };
-    const checked = orderInputSchema.safeParse(value);
-    if (checked.success) {
-      setProblems({});
-      return value;
-    }
-    const found: Record<string, string> = {};
-    for (const issue of checked.error.issues) {
-      const k = String(issue.path[0] ?? 'form');
-      found[k] ??= issue.message;
-    }
+    const found = draftProblems(draft);
     setProblems(found);
-    return null;
+    return Object.keys(found).length === 0 ? valueOf(draft) : null;
   };
 
   const save = (allowDuplicate: boolean) => {

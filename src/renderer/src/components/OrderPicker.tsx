@@ -17,7 +17,8 @@ export function OrderPicker({
 }: {
   title: string;
   excludeId?: string;
-  defaultEye: EyeChoice;
+  /** null: the eye is not known, so the operator must choose one (no wrong-eye filing is one Enter away). */
+  defaultEye: EyeChoice | null;
   /** What the files say, e.g. "2 right, 1 unknown", shown next to "As the file says". */
   eyeFromFile?: string;
   confirmLabel: string;
@@ -26,7 +27,7 @@ export function OrderPicker({
 }) {
   const [search, setSearch] = useState('');
   const [allDays, setAllDays] = useState(false);
-  const [eye, setEye] = useState<EyeChoice>(defaultEye);
+  const [eye, setEye] = useState<EyeChoice | null>(defaultEye);
   const [chosen, setChosen] = useState<string | null>(null);
   const q = search.trim();
   const { data } = useStationQuery('worklist.list', { search: q || undefined, allDays: allDays && q !== '' }, ['orders.changed']);
@@ -61,8 +62,9 @@ export function OrderPicker({
         <label><input type="radio" name="eye" checked={eye === 'OS'} onChange={() => setEye('OS')} /> OS · Left eye</label>
         <label><input type="radio" name="eye" checked={eye === 'as-file'} onChange={() => setEye('as-file')} /> As the file says{eyeFromFile ? ` (${eyeFromFile})` : ''}</label>
       </fieldset>
+      {chosen && !eye && <p className="muted" data-testid="choose-eye">Choose which eye these photos show.</p>}
       <div className="wl-actions">
-        <button className="button primary" disabled={!chosen} onClick={() => chosen && onPick(chosen, eye)}>{confirmLabel}</button>
+        <button className="button primary" disabled={!chosen || !eye} onClick={() => chosen && eye && onPick(chosen, eye)}>{confirmLabel}</button>
         <button className="button" onClick={onClose}>Cancel</button>
       </div>
     </Dialog>

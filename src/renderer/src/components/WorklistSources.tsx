@@ -9,15 +9,15 @@ import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
 import { Dialog } from './Dialog.tsx';
 import { LockBar, useItLock } from './ItLock.tsx';
-import { dateTime, timeHm } from '../worklist-text.ts';
+import { dateTime, rowsSkipped, timeHm } from '../worklist-text.ts';
 
 export function ProviderLine({ p }: { p: ProviderStatus }) {
   if (p.state === 'off') return null;
   if (p.state === 'waiting') return <span className="wl-provider waiting">{p.label}: asking…</span>;
   if (p.state === 'ok') {
     return (
-      <span className="wl-provider ok" title={p.rejected.length ? `${p.rejected.length} rows were skipped: open Worklist sources to see why.` : undefined}>
-        ✓ {p.label}: up to date ({timeHm(p.lastOkAt)}){p.rejected.length ? ` · ${p.rejected.length} rows skipped` : ''}
+      <span className="wl-provider ok" title={p.rejected.length ? `${rowsSkipped(p.rejected.length)}: open Worklist sources to see why.` : undefined}>
+        ✓ {p.label}: up to date ({timeHm(p.lastOkAt)}){p.rejected.length ? ` · ${rowsSkipped(p.rejected.length)}` : ''}
       </span>
     );
   }
@@ -101,7 +101,7 @@ export function WorklistSourcesDialog({ onClose }: { onClose: () => void }) {
             )}
             {p.rejected.length > 0 && (
               <details>
-                <summary>{p.rejected.length} rows skipped</summary>
+                <summary>{rowsSkipped(p.rejected.length)}</summary>
                 <ul className="wl-skipped">{p.rejected.map((x) => <li key={String(x.row)}>{String(x.row)}: {x.reason}</li>)}</ul>
               </details>
             )}

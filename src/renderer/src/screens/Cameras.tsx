@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
-import { EyeBadge, QualityBadge } from '../components/Badges.tsx';
+import { EyeBadge, PhotoTime, QualityBadge, UnsendableBadge } from '../components/Badges.tsx';
+import { formatPhotoTime } from '../../../shared/photo-time.ts';
 import { CameraIcon, progressText } from '../components/CameraBanner.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
-import { formatClock, formatDateTime } from '../format.ts';
+import { formatDateTime } from '../format.ts';
 import { validateDeviceProfile, type DeviceProfile, type ProfileProblem } from '../../../shared/devices.ts';
 import type { MethodOutput } from '../../../shared/contract/index.ts';
 import { LockBar, useItLock } from '../components/ItLock.tsx';
@@ -223,7 +224,7 @@ function BurstRow(props: {
       <div className="burst-title">
         <strong>Burst {index + 1}</strong>
         <span className="muted">
-          {b.start ? `${formatClock(b.start)}${b.end !== b.start ? `–${formatClock(b.end)}` : ''}` : 'time not known'} · {b.photos.length} photo{b.photos.length === 1 ? '' : 's'}
+          {b.start ? `${formatPhotoTime(b.start)}${b.end !== b.start ? `–${formatPhotoTime(b.end)}` : ''}` : 'time not known'} · {b.photos.length} photo{b.photos.length === 1 ? '' : 's'}
         </span>
         {retakes > 0 && <span className="badge quality retake">{retakes} to retake</span>}
         <span className="burst-filed">
@@ -247,7 +248,9 @@ function BurstRow(props: {
             </button>
             <figcaption>
               <QualityBadge quality={p.quality} />
+              <UnsendableBadge image={p} />
               {!p.quality && <span className="muted small">quality not checked</span>}
+              <PhotoTime time={p.time} className="small" />
               <span className="muted small file-name" title={p.sourcePath}>{p.fileName}</span>
             </figcaption>
           </figure>

@@ -8,14 +8,18 @@ import type { Exam, ExamImage } from '../../../shared/contract/index.ts';
 import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
-import { QualityBadge } from '../components/Badges.tsx';
+import { PhotoTime, QualityBadge, UnsendableBadge } from '../components/Badges.tsx';
+import { RetakeBanner, sendPromise, UnsendableBanner } from '../components/ExamBanners.tsx';
+import { UngradableForm } from '../components/UngradableForm.tsx';
+import { UndoToast, useUndo } from '../components/UndoToast.tsx';
+import { formatPhotoTime } from '../../../shared/photo-time.ts';
 import { SyncBadge } from '../components/SyncIndicator.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { OrderForm } from '../components/OrderForm.tsx';
 import { OrderPicker } from '../components/OrderPicker.tsx';
 import { ShiftRequired } from '../components/Shift.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
-import { age, BEST_RULE_TEXT, EYE_NAME, otherEye, RULE_TEXT, RULE_TEXT_MANY, SEX_TEXT, STATUS_TEXT, dateTime, timeHm, timeHms } from '../worklist-text.ts';
+import { age, BEST_RULE_TEXT, EYE_NAME, otherEye, RULE_TEXT, RULE_TEXT_MANY, SEX_TEXT, STATUS_TEXT, dateTime, timeHm } from '../worklist-text.ts';
 import '../worklist.css';
 
 type Eye = 'OD' | 'OS';
@@ -98,7 +102,7 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
       data-photo-card
       data-testid="photo-card"
       data-file={img.fileName}
-      aria-label={`Photo ${index + 1}, ${img.fileName}, taken ${timeHms(img.takenAt ?? img.ingestedAt)}${img.isBest ? ', best image' : ''}${img.rejected ? ', rejected' : ''}`}
+      aria-label={`Photo ${index + 1}, ${img.fileName}, taken ${formatPhotoTime(img.time.at)}${img.isBest ? ', best image' : ''}${img.rejected ? ', rejected' : ''}${img.unsendable ? ', cannot be sent' : ''}`}
       draggable={!locked}
       onDragStart={(e) => {
         e.dataTransfer.setData(DRAG_TYPE, img.id);
@@ -113,11 +117,13 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
         {img.isBest && <span className="wl-best-flag">★ Best{bestRule && bestRule !== 'operator' ? ' (auto)' : ''}</span>}
       </button>
       <div className="wl-card-info">
-        <span className="wl-card-time" title={img.takenAt ? 'Taken by the camera at' : 'The file has no capture time; this is when it arrived'}>{timeHms(img.takenAt ?? img.ingestedAt)}</span>
+        <PhotoTime time={img.time} className="wl-card-time" />
+        <UnsendableBadge image={img} />
         <QualityBadge quality={img.quality} />
         <SyncBadge state={img.syncState} />
         <span className="file-name small" title={img.sourcePath}>{img.fileName}</span>
       </div>
+      {img.unsendable && !img.rejected && <div className="wl-card-note unsendable" data-testid="unsendable-note">{img.unsendable}</div>}
       {img.rejected && (
         <div className="wl-card-note bad">
           Rejected: {img.rejectedReason} {!locked && <button className="button small" onClick={() => actions.unreject(img)}>Take back</button>}
@@ -157,31 +163,9 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
   );
 }
 
-/** The latest shot of an eye says retake: say it loudly while the patient is still in the chair. */
-function RetakeBanner({ exam }: { exam: Exam }) {
-  const alerts = (['OD', 'OS'] as const).flatMap((eye) => {
-    const e = exam.eyes[eye];
-    const latest = e.images.filter((i) => !i.rejected).at(-1);
-    if (!latest || latest.quality?.verdict !== 'retake' || e.ungradableReason) return [];
-    return [{ eye, reasons: latest.quality.reasons, file: latest.fileName, hasGood: e.gradable === 'yes' }];
-  });
-  if (alerts.length === 0) return null;
-  return (
-    <div className="notice error wl-retake-banner" role="alert" data-testid="retake-banner">
-      {alerts.map((a) => (
-        <p key={a.eye}>
-          <b>Retake {EYE_NAME[a.eye]}:</b> the last photo ({a.file}) is not usable. {a.reasons.join(' · ')}
-          {a.hasGood && <span className="muted"> An earlier photo of this eye is good; keep it if you cannot do better.</span>}
-        </p>
-      ))}
-    </div>
-  );
-}
-
 function EyeColumn({ exam, eye, reasons, locked, actions, onDropImage }: { exam: Exam; eye: Eye; reasons: string[]; locked: boolean; actions: CardActions; onDropImage: (id: string, eye: Eye) => void }) {
   const e = exam.eyes[eye];
   const [over, setOver] = useState(false);
-  const [reason, setReason] = useState('');
   const { run, error } = useAction();
   const orderId = exam.order.id;
   const usable = e.images.filter((i) => !i.rejected).length;
@@ -219,13 +203,7 @@ function EyeColumn({ exam, eye, reasons, locked, actions, onDropImage }: { exam:
             <button className="button small" onClick={() => void run(() => station.call('exam.setUngradable', { orderId, eye, reason: null }))}>Take back "ungradable"</button>
           </div>
         ) : (
-          <form className="wl-ungradable" onSubmit={(ev) => { ev.preventDefault(); if (reason) void run(() => station.call('exam.setUngradable', { orderId, eye, reason })); }}>
-            <select value={reason} onChange={(ev) => setReason(ev.target.value)} aria-label={`Reason the ${EYE_NAME[eye].toLowerCase()} is ungradable`}>
-              <option value="">Eye cannot be photographed? Choose why…</option>
-              {reasons.map((r) => <option key={r} value={r}>{r}</option>)}
-            </select>
-            <button className="button small" disabled={!reason}>Mark {EYE_NAME[eye].toLowerCase()} ungradable</button>
-          </form>
+          <UngradableForm eye={eye} reasons={reasons} goodCount={e.images.filter((i) => !i.rejected && !i.unsendable && i.quality?.verdict === 'good').length} onMark={(reason) => void run(() => station.call('exam.setUngradable', { orderId, eye, reason }))} />
         ))}
         {error && <div className="notice error small" role="alert">{error}</div>}
       </header>
@@ -256,6 +234,7 @@ export function ExamScreen() {
   const [editing, setEditing] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
+  const undo = useUndo();
   const toastTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const say = useCallback((text: string) => {
     setToast(text);
@@ -339,7 +318,9 @@ export function ExamScreen() {
       {(error || toast) && (
         <div className={`notice ${error ? 'error' : 'info'} wl-toast`} role={error ? 'alert' : 'status'}>{error ?? toast}</div>
       )}
+      <UndoToast undo={undo} />
       {!locked && <RetakeBanner exam={exam} />}
+      <UnsendableBanner exam={exam} />
       {weakIds.length > 0 && !locked && (
         <div className="notice warning wl-weak-banner" data-testid="weak-banner">
           <span>
@@ -378,7 +359,7 @@ export function ExamScreen() {
       <footer className="wl-exam-foot">
         {locked ? (
           <>
-            <span className="wl-done" data-testid="exam-complete">✓ Exam complete{o.completedAt ? ` since ${timeHm(o.completedAt)}` : ''}{o.status === 'sent' ? ' and sent' : ': it will be sent'}.</span>
+            <span className="wl-done" data-testid="exam-complete">✓ Exam complete{o.completedAt ? ` since ${timeHm(o.completedAt)}` : ''}{o.status === 'sent' ? ' and sent' : `: ${sendPromise(exam)}`}.</span>
             <button className="button" disabled={busy} onClick={() => void run(() => station.call('exam.reopen', { orderId: o.id }))}>Reopen to change it</button>
           </>
         ) : (
@@ -387,7 +368,7 @@ export function ExamScreen() {
             <button
               className="button primary big"
               disabled={busy || exam.blockers.length > 0}
-              onClick={() => void run(async () => { await station.call('exam.complete', { orderId: o.id }); say('Exam complete. It will be sent.'); })}
+              onClick={() => void run(async () => { await station.call('exam.complete', { orderId: o.id }); say(`Exam complete: ${sendPromise(exam)}.`); })}
             >
               ✓ Complete exam
             </button>
@@ -411,13 +392,16 @@ export function ExamScreen() {
         <OrderPicker
           title={`Move photo ${moving.fileName} to another patient`}
           excludeId={o.id}
-          defaultEye={moving.eye ?? 'as-file'}
+          defaultEye={moving.eye}
           confirmLabel="Move photo"
           onClose={() => setMoving(null)}
           onPick={(target, eye) => {
             const img = moving;
             setMoving(null);
-            void run(async () => { await station.call('images.assign', { imageIds: [img.id], orderId: target, eye }); say(`${img.fileName} moved to another patient.`); });
+            void run(async () => {
+              await station.call('images.assign', { imageIds: [img.id], orderId: target, eye });
+              undo.offer(`${img.fileName} moved to another patient.`, () => station.call('images.assign', { imageIds: [img.id], orderId: o.id, eye: img.eye }));
+            });
           }}
         />
       )}

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStationQuery } from '../use-station.ts';
-import { EyeBadge, QualityBadge, StatusBadge } from '../components/Badges.tsx';
+import { EyeBadge, PhotoTime, QualityBadge, StatusBadge, UnsendableBadge } from '../components/Badges.tsx';
 import { SyncBadge } from '../components/SyncIndicator.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
-import { folderOf, formatDateTime } from '../format.ts';
+import { folderOf } from '../format.ts';
 import '../worklist.css';
 
 const ROW_HEIGHT = 104;
@@ -78,6 +78,7 @@ export function InboxScreen() {
                   <div className="row-title">
                     {img.status !== 'error' && <EyeBadge eye={img.eye ?? img.laterality} />}
                     <StatusBadge image={img} />
+                    <UnsendableBadge image={img} />
                     <QualityBadge quality={img.quality} />
                     <SyncBadge state={img.syncState} />
                     <span className="file-name" title={img.sourcePath}>{img.fileName}</span>
@@ -86,7 +87,7 @@ export function InboxScreen() {
                     <div className="reason" data-testid="refusal-reason">{img.error}</div>
                   ) : (
                     <div className="row-facts">
-                      <span><b>Taken</b> {formatDateTime(img.takenAt)}</span>
+                      <span><b>Taken</b> <PhotoTime time={img.time} /></span>
                       <span><b>Patient ID</b> {img.patientId ?? '—'}</span>
                       <span className="wl-inbox-exam" data-testid="inbox-exam">
                         <b>Exam</b>{' '}
@@ -99,6 +100,7 @@ export function InboxScreen() {
                       </span>
                       <span><b>Folder</b> {folderOf(img.sourcePath)}</span>
                       {img.previewNote && <span className="muted">{img.previewNote}</span>}
+                      {img.unsendable && <span className="unsendable-note" data-testid="unsendable-note">{img.unsendable}</span>}
                     </div>
                   )}
                 </div>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useStationQuery } from '../use-station.ts';
 import { station } from '../bridge.ts';
 import { formatDateTime } from '../format.ts';
+import { addedMessage, FOLDER_EXAMPLE } from '../sources-text.ts';
 import { LockBar, useItLock } from '../components/ItLock.tsx';
 
 const STATE_TEXT = { starting: 'Starting…', watching: 'Watching', unreachable: 'Cannot reach', error: 'Not watched', stopped: 'Stopped' } as const;
@@ -19,7 +20,7 @@ export function SourcesScreen() {
     setBusy(true);
     try {
       const s = await station.call('sources.add', { path, polling });
-      setMessage({ kind: 'info', text: `Now watching ${s.path}.` });
+      setMessage(addedMessage(s));
       setPath('');
     } catch (err) {
       setMessage({ kind: 'error', text: (err as Error).message });
@@ -49,7 +50,7 @@ export function SourcesScreen() {
         <fieldset className="it-fields" disabled={locked}>
         <label>
           Folder to watch
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="e.g. D:\\CameraExport or \\\\server\\share\\fundus" required aria-label="Folder to watch" />
+          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder={FOLDER_EXAMPLE} required aria-label="Folder to watch" />
         </label>
         <label className="check">
           <input type="checkbox" checked={polling} onChange={(e) => setPolling(e.target.checked)} /> Network share (check every second)

@@ -5,11 +5,13 @@ import type { MethodOutput } from '../../../shared/contract/index.ts';
 import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
-import { EyeBadge, QualityBadge } from '../components/Badges.tsx';
+import { EyeBadge, PhotoTime, QualityBadge, UnsendableBadge } from '../components/Badges.tsx';
+import { UndoToast, useUndo } from '../components/UndoToast.tsx';
+import { formatPhotoTime } from '../../../shared/photo-time.ts';
 import { OrderPicker } from '../components/OrderPicker.tsx';
 import { ShiftRequired } from '../components/Shift.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
-import { timeHms } from '../worklist-text.ts';
+import { EYE_NAME } from '../worklist-text.ts';
 import '../worklist.css';
 
 type Burst = MethodOutput<'unassigned.list'>['bursts'][number];
@@ -22,7 +24,7 @@ const eyeSummary = (b: Burst, ids: Set<string>): string => {
   return [od && `${od} right`, os && `${os} left`, none && `${none} not known`].filter(Boolean).join(', ');
 };
 
-function BurstCard({ burst, onView }: { burst: Burst; onView: (id: string) => void }) {
+function BurstCard({ burst, onView, onAssigned }: { burst: Burst; onView: (id: string) => void; onAssigned: (text: string, ids: string[]) => void }) {
   const [selected, setSelected] = useState<Set<string>>(() => new Set(burst.images.filter((i) => !i.rejected).map((i) => i.id)));
   const [picking, setPicking] = useState(false);
   const { run, error, busy } = useAction();
@@ -36,9 +38,9 @@ function BurstCard({ burst, onView }: { burst: Burst; onView: (id: string) => vo
   };
   const allKnown = burst.images.filter((i) => selected.has(i.id)).every((i) => i.eye);
   return (
-    <article className="wl-burst" data-testid="burst" aria-label={`Burst taken ${timeHms(burst.start)}`}>
+    <article className="wl-burst" data-testid="burst" aria-label={`Burst taken ${formatPhotoTime(burst.start)}`}>
       <header className="wl-burst-head">
-        <h2>{burst.start ? `${timeHms(burst.start)}${burst.end !== burst.start ? ` – ${timeHms(burst.end)}` : ''}` : 'Time not known'}</h2>
+        <h2>{burst.start ? `${formatPhotoTime(burst.start)}${burst.end !== burst.start ? ` – ${formatPhotoTime(burst.end)}` : ''}` : 'Time not known'}</h2>
         <span className="muted">{burst.images.length} photo{burst.images.length === 1 ? '' : 's'} · eyes: {eyeSummary(burst, new Set(burst.images.map((i) => i.id)))}</span>
         <button className="button primary" disabled={busy || ids.length === 0} onClick={() => setPicking(true)}>
           Assign {ids.length === burst.images.length ? (ids.length === 1 ? 'this photo' : `all ${ids.length}`) : `${ids.length} chosen`} to a patient…
@@ -53,8 +55,8 @@ function BurstCard({ burst, onView }: { burst: Burst; onView: (id: string) => vo
               {img.thumbnailUrl ? <img src={img.thumbnailUrl} alt="" /> : <span className="no-thumb">No preview</span>}
             </button>
             <span className="wl-mini-info">
-              <EyeBadge eye={img.eye} /> <QualityBadge quality={img.quality} />
-              <span className="small">{timeHms(img.takenAt ?? img.ingestedAt)}</span>
+              <EyeBadge eye={img.eye} /> <QualityBadge quality={img.quality} /> <UnsendableBadge image={img} />
+              <PhotoTime time={img.time} className="small" />
               <span className="file-name small" title={img.sourcePath}>{img.fileName}</span>
               {img.rejected && <span className="small bad">Rejected: {img.rejectedReason}</span>}
             </span>
@@ -65,13 +67,17 @@ function BurstCard({ burst, onView }: { burst: Burst; onView: (id: string) => vo
       {picking && (
         <OrderPicker
           title={`Assign ${ids.length} photo${ids.length === 1 ? '' : 's'} to a patient`}
-          defaultEye={allKnown ? 'as-file' : 'OD'}
+          defaultEye={allKnown ? 'as-file' : null}
           eyeFromFile={eyeSummary(burst, new Set(ids))}
           confirmLabel="Assign"
           onClose={() => setPicking(false)}
           onPick={(orderId, eye) => {
             setPicking(false);
-            void run(() => station.call('images.assign', { imageIds: ids, orderId, eye }));
+            void run(async () => {
+              await station.call('images.assign', { imageIds: ids, orderId, eye });
+              const where = eye === 'as-file' ? 'the eye each file says' : `the ${EYE_NAME[eye].toLowerCase()}`;
+              onAssigned(`Assigned ${ids.length === 1 ? '1 photo' : `${ids.length} photos`} to a patient, ${where}.`, ids);
+            });
           }}
         />
       )}
@@ -82,6 +88,9 @@ function BurstCard({ burst, onView }: { burst: Burst; onView: (id: string) => vo
 export function UnassignedScreen() {
   const { data, error } = useStationQuery('unassigned.list', { limit: 1000 }, ['images.changed', 'orders.changed']);
   const [viewing, setViewing] = useState<string | null>(null);
+  const undo = useUndo();
+  // Undo sends the photos back here; they keep the eye their files say, as before.
+  const assigned = (text: string, ids: string[]) => undo.offer(text, () => station.call('images.assign', { imageIds: ids, orderId: null, eye: 'as-file' }));
   return (
     <section className="wl-screen" aria-label="Unassigned">
       <div className="screen-head">
@@ -91,6 +100,7 @@ export function UnassignedScreen() {
         </p>
       </div>
       <ShiftRequired />
+      <UndoToast undo={undo} />
       {error && <div className="notice error" role="alert">{error}</div>}
       {data && data.bursts.length === 0 && (
         <div className="empty">
@@ -99,7 +109,7 @@ export function UnassignedScreen() {
         </div>
       )}
       <div className="wl-bursts">
-        {data?.bursts.map((b) => <BurstCard key={`${b.key}-${b.images.length}`} burst={b} onView={setViewing} />)}
+        {data?.bursts.map((b) => <BurstCard key={`${b.key}-${b.images.length}`} burst={b} onView={setViewing} onAssigned={assigned} />)}
       </div>
       {viewing && <ImageDetail id={viewing} onClose={() => setViewing(null)} />}
     </section>
