@@ -53,6 +53,8 @@ export const dicomStatusSchema = z.object({
   cameras: z.array(dicomCameraViewSchema),
   /** Callers not in the camera list (refused, or allowed when unknown cameras are). */
   unknownCallers: z.array(dicomActivitySchema),
+  /** Since local midnight (from the store): objects received, objects refused, and the last object's time. */
+  today: z.object({ objects: z.number(), refused: z.number(), lastObjectAt: z.string().nullable() }),
 });
 
 const cameraInputSchema = z.object({

@@ -67,6 +67,8 @@ export const syncJobSchema = z.object({
   id: z.string(),
   kind: z.enum(['upload-image', 'submit-order', 'forward-pacs']),
   state: syncJobStateSchema,
+  /** A forward's PACS route (the Queue lists forwards per route); null for other kinds. */
+  routeId: z.string().nullable(),
   subjectId: z.string(),
   /** The photo's file name, or the patient's name for an order. */
   title: z.string(),

@@ -62,6 +62,11 @@ export const examImageSchema = imageSummarySchema.extend({
   rejectedReason: z.string().nullable(),
   matchConfidence: z.string().nullable(),
   isBest: z.boolean(),
+  /**
+   * The photo came over the network from a DICOM camera (C-STORE): the camera's AE title and its
+   * name in the camera list (null when it is not in the list); null for a photo from a folder or USB.
+   */
+  dicom: z.object({ callingAe: z.string(), cameraName: z.string().nullable() }).nullable(),
 });
 
 export const examEyeSchema = z.object({

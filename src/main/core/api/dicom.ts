@@ -46,8 +46,15 @@ function views(f: DicomNodeFeature): { cameras: CameraOut[]; unknownCallers: Act
   return { cameras, unknownCallers };
 }
 
+/** The start of today on this computer's clock, as an ISO time (rows store UTC ISO times). */
+export function localMidnightIso(now = new Date()): string {
+  const d = new Date(now);
+  d.setHours(0, 0, 0, 0);
+  return d.toISOString();
+}
+
 export function dicomApi(f: DicomNodeFeature): Handlers<DicomMethod> {
-  const status = (): MethodOutput<'dicom.status'> => ({ listener: f.listener.status(), ...views(f) });
+  const status = (): MethodOutput<'dicom.status'> => ({ listener: f.listener.status(), ...views(f), today: f.repo.receivedSince(localMidnightIso()) });
   return {
     'dicom.settings.get': () => f.settings(),
     'dicom.settings.update': async (patch) => {

@@ -11,6 +11,8 @@ import { groupBursts } from '../worklist/bursts.ts';
 import { examState, type Eye } from '../worklist/exam-state.ts';
 import type { EyeStatsRow, ExamEyeRow, OrderRow, OrdersRepo } from '../store/orders.ts';
 import { OrderSearch } from '../store/order-search.ts';
+import { DicomRepo } from '../store/dicom.ts';
+import { normaliseAe } from '../dicom-node/association-policy.ts';
 import { toSummary } from './images.ts';
 import type { MediaUrls } from './types.ts';
 
@@ -22,15 +24,19 @@ export interface ExamViewsDeps {
   burstGapSeconds(): number;
 }
 
+type CameraNames = () => Map<string, string>;
+
 const emptyStats = () => ({ n: 0, rejected: 0, gradable: 0, retake: 0, weak: 0 });
 
 export class ExamViews {
   private readonly d: ExamViewsDeps;
   private readonly everyDay: OrderSearch;
+  private readonly dicom: DicomRepo;
 
   constructor(deps: ExamViewsDeps) {
     this.d = deps;
     this.everyDay = new OrderSearch(deps.repo.db);
+    this.dicom = new DicomRepo(deps.repo.db);
   }
 
   today(): string {
@@ -130,13 +136,27 @@ export class ExamViews {
     return { day, site, items, total: items.length, limited: false };
   }
 
-  private examImage(r: ImageRow, best: string | null): ExamImage {
+  private examImage(r: ImageRow, best: string | null, cameraNames: CameraNames): ExamImage {
     return {
       ...toSummary(r, this.d.urls, null),
       rejectedReason: r.rejected_reason ?? null,
       matchConfidence: r.match_confidence ?? null,
       isBest: best === r.id,
+      dicom: this.dicomOrigin(r.id, cameraNames),
     };
+  }
+
+  /** The DICOM camera a photo came from (its SOP instance row), with the camera's name when it is in the list. */
+  private dicomOrigin(imageId: string, cameraNames: CameraNames): ExamImage['dicom'] {
+    const instance = this.dicom.byImage(imageId);
+    if (!instance) return null;
+    return { callingAe: instance.calling_ae, cameraName: cameraNames().get(normaliseAe(instance.calling_ae)) ?? null };
+  }
+
+  /** The camera list once per view, read only when a photo came by DICOM. */
+  private cameraNames(): CameraNames {
+    let names: Map<string, string> | null = null;
+    return () => (names ??= new Map(this.dicom.cameras().map((c) => [normaliseAe(c.aeTitle), c.name])));
   }
 
   exam(orderId: string): Exam {
@@ -144,9 +164,10 @@ export class ExamViews {
     if (!row) throw new StationError('not-found', 'This exam is no longer on the worklist.');
     const eyeRows = this.d.repo.eyes(orderId);
     const state = examState(this.d.repo.images(orderId), eyeRows);
+    const names = this.cameraNames();
     const eyeOut = (eye: Eye): Exam['eyes'][Eye] => {
       const e = state.eyes[eye];
-      return { ...e, images: e.images.map((r) => this.examImage(r, e.best?.imageId ?? null)) };
+      return { ...e, images: e.images.map((r) => this.examImage(r, e.best?.imageId ?? null, names)) };
     };
     return {
       order: {
@@ -156,7 +177,7 @@ export class ExamViews {
         editable: row.source === 'walk-in',
       },
       eyes: { OD: eyeOut('OD'), OS: eyeOut('OS') },
-      unknownEye: state.unknownEye.map((r) => this.examImage(r, null)),
+      unknownEye: state.unknownEye.map((r) => this.examImage(r, null, names)),
       blockers: state.blockers,
     };
   }
@@ -164,6 +185,7 @@ export class ExamViews {
   unassigned(limit: number): MethodOutput<'unassigned.list'> {
     const { rows, total } = this.d.repo.unassignedImages(limit);
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const names = this.cameraNames();
     const bursts = groupBursts(
       rows.map((r) => ({ id: r.id, takenAt: r.taken_at, ingestedAt: r.ingested_at })),
       this.d.burstGapSeconds(),
@@ -176,7 +198,7 @@ export class ExamViews {
         end: b.end,
         images: b.imageIds.map((id) => {
           const r = byId.get(id)!;
-          return { ...this.examImage(r, null), matchNote: r.match_note ?? null };
+          return { ...this.examImage(r, null, names), matchNote: r.match_note ?? null };
         }),
       })),
     };

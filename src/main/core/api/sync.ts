@@ -143,6 +143,7 @@ export function toJobView({ row, live, note, paused }: JobListing, now = Date.no
     id: row.id,
     kind: row.kind,
     state,
+    routeId: forward ? (row.route_id ?? null) : null,
     subjectId: row.subject_id,
     title: upload ? (row.file_name ?? 'Photo') : (row.patient_name ?? 'Order'),
     detail: upload

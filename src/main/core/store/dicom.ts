@@ -85,6 +85,13 @@ export class DicomRepo {
       markDocument: db.prepare(`UPDATE dicom_instances SET state = 'document' WHERE sop_instance_uid = ?`),
       pending: db.prepare(`SELECT * FROM dicom_instances WHERE state = 'received' ORDER BY received_at`),
       byImage: db.prepare('SELECT * FROM dicom_instances WHERE image_id = ?'),
+      receivedSince: db.prepare(
+        `SELECT COUNT(*) AS objects, MAX(received_at) AS last_at FROM dicom_instances WHERE received_at >= ?`,
+      ),
+      // A refused object is a visible error row named dicom://<calling AE>/<SOP instance> (dicom-node/intake.ts).
+      refusedSince: db.prepare(
+        `SELECT COUNT(*) AS n FROM images WHERE status = 'error' AND source_path LIKE 'dicom://%' AND updated_at >= ?`,
+      ),
       byCamera: db.prepare(
         `SELECT calling_ae, COUNT(*) AS objects, SUM(resends) AS resends, MAX(received_at) AS last_received_at
          FROM dicom_instances GROUP BY calling_ae`,
@@ -156,6 +163,13 @@ export class DicomRepo {
 
   byImage(imageId: string): InstanceRow | undefined {
     return this.stmts.byImage.get(imageId) as InstanceRow | undefined;
+  }
+
+  /** Objects received and refused since `sinceIso` (the Sources screen's "today"), and the last one's time. */
+  receivedSince(sinceIso: string): { objects: number; refused: number; lastObjectAt: string | null } {
+    const r = this.stmts.receivedSince.get(sinceIso) as { objects: number; last_at: string | null };
+    const refused = (this.stmts.refusedSince.get(sinceIso) as { n: number }).n;
+    return { objects: r.objects, refused, lastObjectAt: r.last_at };
   }
 
   receivedByCamera(): ReceivedByCamera[] {

@@ -1,11 +1,14 @@
 // The Queue: what is waiting to go to the cloud, what is being sent (progress, speed, time left),
-// what failed and why. Pause/resume, retry. Everything is re-queried on 'sync.changed'.
+// what failed and why, and the forwards to PACS per route. Pause/resume, retry. Everything is
+// re-queried on 'sync.changed'.
 import type { QueueSummary, SyncJobView } from '../../../shared/contract/sync.ts';
 import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
 import { formatBytes, formatClock, formatDateTime } from '../format.ts';
 import { formatDuration, formatRate, waitingText } from '../components/SyncIndicator.tsx';
+import { StateCell } from '../components/JobState.tsx';
+import { PacsForwards } from '../components/PacsForwards.tsx';
 
 type Job = SyncJobView;
 type Summary = QueueSummary;
@@ -16,17 +19,6 @@ const STATE_WORD: Record<Summary['state'], string> = {
   syncing: 'Sending',
   offline: 'Offline: trying again by itself',
   paused: 'Paused',
-};
-
-const JOB_WORD: Record<Job['state'], string> = {
-  waiting: 'Waiting',
-  running: 'Sending',
-  'retry-wait': 'Retrying',
-  paused: 'Paused',
-  blocked: 'Waiting for photos',
-  done: 'Sent',
-  failed: 'Failed',
-  cancelled: 'Withdrawn',
 };
 
 function Progress({ job }: { job: Job }) {
@@ -40,20 +32,6 @@ function Progress({ job }: { job: Job }) {
       <span className="small muted">
         {pct}% · {formatRate(job.bytesPerSecond)} · {job.secondsLeft !== null ? `${formatDuration(job.secondsLeft)} left` : '—'}
       </span>
-    </div>
-  );
-}
-
-function StateCell({ job }: { job: Job }) {
-  let note: string | null = null;
-  if (job.state === 'retry-wait' && job.nextAttemptAt) note = `next try ${formatClock(job.nextAttemptAt)}`;
-  if (job.state === 'blocked' && job.imagesLeft) note = `${job.imagesLeft} photo${job.imagesLeft === 1 ? '' : 's'} not in the cloud yet`;
-  if (job.state === 'done' && job.outcome) note = job.outcome === 'already-there' ? 'was already there' : job.outcome;
-  return (
-    <div>
-      <span className={`badge qstate ${job.state}`} data-testid="job-state">{JOB_WORD[job.state]}</span>
-      {note && <div className="small muted">{note}</div>}
-      {job.attempts > 0 && job.state !== 'done' && <div className="small muted">{job.attempts} failed attempt{job.attempts === 1 ? '' : 's'}</div>}
     </div>
   );
 }
@@ -194,6 +172,9 @@ export function QueueScreen() {
         {jobs.data && <JobRows jobs={jobs.data.orders} kind="submit-order" onRetry={retry} busy={busy} />}
         {jobs.data && jobs.data.more.orders > 0 && <p className="muted small">and {jobs.data.more.orders} more waiting</p>}
       </div>
+      {s && jobs.data && (
+        <PacsForwards status={s} jobs={jobs.data.forwards} more={jobs.data.more.forwards} busy={busy} onRetry={retry} onTryNow={() => void run(() => station.call('sync.resume'))} />
+      )}
     </section>
   );
 }

@@ -6,12 +6,14 @@ import { station } from '../bridge.ts';
 import { LockBar, useItLock } from '../components/ItLock.tsx';
 import { FileNameRulesScreen } from './FileNameRules.tsx';
 import { AboutBox } from '../components/AboutBox.tsx';
+import { DicomSettingsScreen } from './DicomSettings.tsx';
 import { UpdateSettingsScreen } from './UpdateSettings.tsx';
 import '../it-lock.css';
 
 const PARTS = [
   { id: 'rules', label: 'File-name rules' },
   { id: 'pin', label: 'Administrator PIN' },
+  { id: 'dicom', label: 'DICOM' },
   { id: 'updates', label: 'Updates' },
 ] as const;
 type Part = (typeof PARTS)[number]['id'];
@@ -43,6 +45,7 @@ export function SettingsScreen() {
       {about && <AboutBox onClose={() => setAbout(false)} />}
       {part === 'rules' && <FileNameRulesScreen />}
       {part === 'pin' && <PinSettings />}
+      {part === 'dicom' && <DicomSettingsScreen />}
       {part === 'updates' && <UpdateSettingsScreen />}
     </section>
   );

@@ -4,6 +4,7 @@ import { station } from '../bridge.ts';
 import { formatDateTime } from '../format.ts';
 import { addedMessage, FOLDER_EXAMPLE } from '../sources-text.ts';
 import { LockBar, useItLock } from '../components/ItLock.tsx';
+import { DicomSourceRow } from '../components/DicomSourceRow.tsx';
 
 const STATE_TEXT = { starting: 'Starting…', watching: 'Watching', unreachable: 'Cannot reach', error: 'Not watched', stopped: 'Stopped' } as const;
 
@@ -42,7 +43,7 @@ export function SourcesScreen() {
     <section aria-label="Sources">
       <div className="screen-head">
         <h1>Sources</h1>
-        <p className="muted">Folders where cameras save their photos. Every new file is taken in the moment it is complete.</p>
+        <p className="muted">Folders where cameras save their photos, and cameras that send over the DICOM network. Every new file is taken in the moment it is complete.</p>
       </div>
       <LockBar what="Watched folders" />
       {error && <div className="notice error" role="alert">{error}</div>}
@@ -64,6 +65,7 @@ export function SourcesScreen() {
           <tr><th>Folder</th><th>State</th><th>Photos</th><th>Last photo</th><th /></tr>
         </thead>
         <tbody>
+          <DicomSourceRow />
           {data?.items.map((s) => (
             <tr key={s.id} data-testid="source-row">
               <td className="path">{s.path}{s.polling && <span className="muted"> (checked every second)</span>}</td>
