@@ -134,8 +134,12 @@ export class UpdateService {
       updater,
       opts,
       off: [
-        on('checking-for-update', () => this.set('checking')),
+        // A check while an update is ready (the periodic one) leaves it ready: the prompt and the gate stay.
+        on('checking-for-update', () => (this.phase === 'ready' ? undefined : this.set('checking'))),
         on('update-available', (info: UpdateInfoLike) => {
+          // The periodic re-check finds the version already downloaded: electron-updater re-validates
+          // its cache and says 'update-downloaded' again. Nothing to show: still ready, "later" kept.
+          if (this.phase === 'ready' && this.available?.version === info.version) return;
           this.available = toAvailable(info);
           this.progress = null;
           this.message = null;
@@ -150,10 +154,11 @@ export class UpdateService {
           this.changed();
         }),
         on('update-downloaded', (info: UpdateInfoLike) => {
+          const again = this.phase === 'ready' && this.available?.version === info.version;
           this.available = toAvailable(info);
           this.progress = null;
           this.message = null;
-          this.deferred = false;
+          this.deferred = again && this.deferred; // a new version asks again; the same one keeps "later"
           this.set('ready');
           this.d.log.info({ version: info.version }, 'update downloaded and verified; installs at quit or at a restart when idle');
           this.watchGate();
