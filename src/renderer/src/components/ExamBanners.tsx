@@ -3,6 +3,8 @@
 import type { Exam } from '../../../shared/contract/index.ts';
 import { EYE_NAME } from '../worklist-text.ts';
 
+const sentence = (text: string): string => (text === '' || /[.!?]$/.test(text) ? text : `${text}.`);
+
 /** The latest shot of an eye (or the latest one with no eye yet) says retake: say it loudly. */
 export function RetakeBanner({ exam }: { exam: Exam }) {
   const alerts: { key: 'OD' | 'OS' | 'none'; title: string; reasons: string[]; file: string; hasGood: boolean }[] = (['OD', 'OS'] as const).flatMap((eye) => {
@@ -20,7 +22,7 @@ export function RetakeBanner({ exam }: { exam: Exam }) {
     <div className="notice error wl-retake-banner" role="alert" data-testid="retake-banner">
       {alerts.map((a) => (
         <p key={a.key}>
-          <b>{a.title}</b> the last photo ({a.file}) is not usable. {a.reasons.join(' · ')}
+          <b>{a.title}</b> the last photo ({a.file}) is not usable. {sentence(a.reasons.join(' · '))}
           {a.key === 'none' && ' Say which eye it shows, then take that eye again.'}
           {a.hasGood && <span className="muted"> An earlier photo of this eye is good; keep it if you cannot do better.</span>}
         </p>

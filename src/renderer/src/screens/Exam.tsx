@@ -14,7 +14,6 @@ import { UngradableForm } from '../components/UngradableForm.tsx';
 import { UndoToast, useUndo } from '../components/UndoToast.tsx';
 import { formatPhotoTime } from '../../../shared/photo-time.ts';
 import { SyncBadge } from '../components/SyncIndicator.tsx';
-import { DicomOrigin } from '../components/DicomTag.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { OrderForm } from '../components/OrderForm.tsx';
 import { OrderPicker } from '../components/OrderPicker.tsx';
@@ -89,7 +88,7 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
     else if (k === 'arrowright' || k === 'arrowdown') focus(me + 1);
     else if (k === 'arrowleft' || k === 'arrowup') focus(me - 1);
     else if (locked) return;
-    else if (k === 'b' && eye && !img.rejected) actions.best(img, eye);
+    else if (k === 'b' && eye && !img.rejected && !img.unsendable) actions.best(img, eye);
     else if (k === 'm' && eye) actions.setEye(img, otherEye(eye));
     else if (k === 'r' && !img.rejected) actions.reject(img);
     else if (k === 'u') actions.unassign(img);
@@ -124,8 +123,9 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
         <SyncBadge state={img.syncState} />
         <span className="file-name small" title={img.sourcePath}>{img.fileName}</span>
       </div>
-      <DicomOrigin img={img} />
-      {img.unsendable && !img.rejected && <div className="wl-card-note unsendable" data-testid="unsendable-note">{img.unsendable}</div>}
+      {img.unsendable && !img.rejected && (
+        <div className="wl-card-note unsendable" data-testid="unsendable-note" title={img.unsendable}>Will not be sent. Export it from the camera as JPEG, then reject this one.</div>
+      )}
       {img.rejected && (
         <div className="wl-card-note bad">
           Rejected: {img.rejectedReason} {!locked && <button className="button small" onClick={() => actions.unreject(img)}>Take back</button>}
@@ -145,7 +145,7 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
       )}
       {!locked && eye !== null && (
         <div className="wl-card-buttons">
-          {!img.rejected && (img.isBest && bestRule === 'operator' ? (
+          {!img.rejected && !img.unsendable && (img.isBest && bestRule === 'operator' ? (
             <button className="button small" onClick={() => actions.autoBest(eye)} title="Let the station choose again">★ Chosen · undo</button>
           ) : (
             <button className="button small" onClick={() => actions.best(img, eye)} title="B">☆ Make best</button>

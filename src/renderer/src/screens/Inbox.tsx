@@ -100,7 +100,7 @@ export function InboxScreen() {
                       </span>
                       <span><b>Folder</b> {folderOf(img.sourcePath)}</span>
                       {img.previewNote && <span className="muted">{img.previewNote}</span>}
-                      {img.unsendable && <span className="unsendable-note" data-testid="unsendable-note">{img.unsendable}</span>}
+                      {img.unsendable && <span className="unsendable-note" data-testid="unsendable-note" title={img.unsendable}>Will not be sent: export it from the camera as JPEG</span>}
                     </div>
                   )}
                 </div>
