@@ -8,6 +8,7 @@ import { useAction } from '../use-action.ts';
 import { formatDateTime } from '../format.ts';
 import { CHARSET_TEXT, checkFields, lastSentText, type DicomActivity, type DicomStatus } from '../dicom-text.ts';
 import { Dialog } from './Dialog.tsx';
+import { FormField, type FieldProps } from './FormField.tsx';
 
 type CameraView = DicomStatus['cameras'][number];
 
@@ -46,15 +47,11 @@ function CameraDialog({ initial, previousAeTitle, onClose, onSaved }: { initial:
     const saved = await run(() => station.call('dicom.cameras.save', { camera: checked.value, previousAeTitle }));
     if (saved) onSaved(checked.value.name);
   };
-  const field = (k: keyof Draft, label: string, hint: string | null, input: React.ReactNode) => (
-    <label className="dicom-field">
-      <span>{label}</span>
-      {input}
-      {errors[k] ? <span className="field-error" role="alert">{errors[k]}</span> : hint ? <span className="field-hint">{hint}</span> : null}
-    </label>
+  const field = (k: keyof Draft, label: string, hint: string | null, input: (f: FieldProps) => React.ReactNode) => (
+    <FormField label={label} error={errors[k]} hint={hint}>{input}</FormField>
   );
-  const text = (k: Exclude<keyof Draft, 'charset'>, extra: Record<string, unknown> = {}) => (
-    <input name={k} value={d[k]} onChange={(e) => set(k, e.target.value)} aria-invalid={errors[k] ? true : undefined} spellCheck={false} {...extra} />
+  const text = (k: Exclude<keyof Draft, 'charset'>, extra: Record<string, unknown> = {}) => (f: FieldProps) => (
+    <input name={k} value={d[k]} onChange={(e) => set(k, e.target.value)} spellCheck={false} {...f} {...extra} />
   );
   return (
     <Dialog title={previousAeTitle ? `Camera ${previousAeTitle}` : 'Add a camera'} onClose={onClose} testId="camera-dialog">
@@ -67,7 +64,7 @@ function CameraDialog({ initial, previousAeTitle, onClose, onSaved }: { initial:
             'charset',
             'Character set',
             CHARSET_TEXT[d.charset].explain,
-            <select name="charset" value={d.charset} onChange={(e) => set('charset', e.target.value as DicomCharset)}>
+            (f) => <select {...f} name="charset" value={d.charset} onChange={(e) => set('charset', e.target.value as DicomCharset)}>
               {(Object.keys(CHARSET_TEXT) as DicomCharset[]).map((c) => <option key={c} value={c}>{CHARSET_TEXT[c].label}</option>)}
             </select>,
           )}

@@ -1,11 +1,12 @@
 // This station as a DICOM node: on/off, AE title, port, address, unknown cameras, limits and TLS
 // files. Every field is checked by the shared schema (dicomNodeSettingsSchema) before saving, with
 // its message next to it; saving restarts the listener (dicom.settings.update, IT-only).
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { dicomNodeSettingsSchema, type DicomNodeSettings } from '../../../shared/dicom-settings.ts';
 import { station } from '../bridge.ts';
 import { useAction } from '../use-action.ts';
 import { checkFields, numberErrors, wholeNumber } from '../dicom-text.ts';
+import { FormField as Field, type FieldProps } from './FormField.tsx';
 
 interface Draft {
   enabled: boolean;
@@ -52,22 +53,6 @@ function fromDraft(d: Draft): { values: Record<string, unknown>; tlsError: strin
   return { values, tlsError };
 }
 
-function Field({ label, error, hint, children }: { label: string; error?: string | undefined; hint?: string; children: (describedBy: string | undefined) => ReactNode }) {
-  const id = `dn-${label.replace(/\W+/g, '-').toLowerCase()}`;
-  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
-  return (
-    <label className="dicom-field">
-      <span>{label}</span>
-      {children(describedBy)}
-      {error ? (
-        <span id={`${id}-error`} className="field-error" role="alert">{error}</span>
-      ) : hint ? (
-        <span id={`${id}-hint`} className="field-hint">{hint}</span>
-      ) : null}
-    </label>
-  );
-}
-
 export function DicomNodeForm({ locked, onSaved }: { locked: boolean; onSaved: () => void }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -99,8 +84,8 @@ export function DicomNodeForm({ locked, onSaved }: { locked: boolean; onSaved: (
     setSaved(status.listener.state === 'failed' ? 'Saved, but the node is not listening: see above.' : 'Saved. The listener restarted with these settings.');
     onSaved();
   };
-  const text = (key: Exclude<keyof Draft, 'enabled' | 'allowUnknownCameras'>, extra: Record<string, unknown> = {}) => (describedBy: string | undefined) => (
-    <input name={key} value={draft[key]} onChange={(e) => set(key, e.target.value)} aria-invalid={errors[key] ? true : undefined} aria-describedby={describedBy} spellCheck={false} {...extra} />
+  const text = (key: Exclude<keyof Draft, 'enabled' | 'allowUnknownCameras'>, extra: Record<string, unknown> = {}) => (field: FieldProps) => (
+    <input name={key} value={draft[key]} onChange={(e) => set(key, e.target.value)} spellCheck={false} {...field} {...extra} />
   );
 
   return (

@@ -1,13 +1,14 @@
 // The PACS routes (add, edit, remove: IT-only) and "Test (C-ECHO)" per route, with the PACS's
 // answer as a sentence next to it. The route dialog checks every field with the shared schema
 // (pacsRouteInputSchema) and can test the route as typed before it is saved.
-import { useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import { pacsRouteInputSchema, type PacsEchoResult, type PacsRoute } from '../../../shared/pacs.ts';
 import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
 import { checkFields, numberErrors, wholeNumber } from '../dicom-text.ts';
 import { Dialog } from './Dialog.tsx';
+import { FormField, type FieldProps } from './FormField.tsx';
 
 interface Draft {
   id?: string;
@@ -90,15 +91,11 @@ function RouteDialog({ initial, cameras, onClose, onSaved }: { initial: Draft; c
     const r = await run(() => station.call('pacs.routes.test', v));
     setEcho(r);
   };
-  const field = (k: keyof Draft, label: string, hint: string | null, input: React.ReactNode) => (
-    <label className="dicom-field">
-      <span>{label}</span>
-      {input}
-      {errors[k] ? <span className="field-error" role="alert">{errors[k]}</span> : hint ? <span className="field-hint">{hint}</span> : null}
-    </label>
+  const field = (k: keyof Draft, label: string, hint: string | null, input: (f: FieldProps) => React.ReactNode) => (
+    <FormField label={label} error={errors[k]} hint={hint}>{input}</FormField>
   );
-  const text = (k: 'name' | 'cameraAeTitle' | 'aeTitle' | 'host' | 'port' | 'callingAeTitle', extra: Record<string, unknown> = {}) => (
-    <input name={k} value={d[k]} onChange={(e) => set(k, e.target.value)} aria-invalid={errors[k] ? true : undefined} spellCheck={false} {...extra} />
+  const text = (k: 'name' | 'cameraAeTitle' | 'aeTitle' | 'host' | 'port' | 'callingAeTitle', extra: Record<string, unknown> = {}) => (f: FieldProps) => (
+    <input name={k} value={d[k]} onChange={(e) => set(k, e.target.value)} spellCheck={false} {...f} {...extra} />
   );
   return (
     <Dialog title={d.id ? `PACS route ${initial.name}` : 'Add a PACS route'} onClose={onClose} testId="route-dialog">
@@ -109,7 +106,7 @@ function RouteDialog({ initial, cameras, onClose, onSaved }: { initial: Draft; c
             'match',
             'Which images',
             null,
-            <select name="match" value={d.match} onChange={(e) => set('match', e.target.value as Draft['match'])}>
+            (f) => <select {...f} name="match" value={d.match} onChange={(e) => set('match', e.target.value as Draft['match'])}>
               <option value="all">Every image received over DICOM</option>
               <option value="camera">Only images from one camera</option>
             </select>,
@@ -171,21 +168,27 @@ export function PacsRoutes({ locked, stationAeTitle, cameras }: { locked: boolea
           </thead>
           <tbody>
             {routes.data?.map((r) => (
-              <tr key={r.id} data-testid="route-row">
-                <td>{r.name}</td>
-                <td>{r.match === 'all' ? 'Every DICOM image' : <>From <span className="ae">{r.cameraAeTitle}</span></>}</td>
-                <td className="ae">{r.aeTitle}</td>
-                <td className="path">{r.host}</td>
-                <td>{r.port}</td>
-                <td className="ae">{r.callingAeTitle}</td>
-                <td>{r.enabled ? 'Yes' : <span className="muted">No</span>}</td>
-                <td className="actions">
-                  <button type="button" className="button small" onClick={() => void test(r)} disabled={echo[r.id] === 'asking'} aria-label={`Test (C-ECHO) ${r.name}`}>Test (C-ECHO)</button>
-                  <button type="button" className="button small" disabled={locked || busy} onClick={() => setEditing(toDraft(r))} aria-label={`Edit route ${r.name}`}>Edit</button>
-                  <button type="button" className="button small danger" disabled={locked || busy} onClick={() => void remove(r)} aria-label={`Remove route ${r.name}`}>Remove</button>
-                  <div><EchoAnswer result={echo[r.id]} /></div>
-                </td>
-              </tr>
+              <Fragment key={r.id}>
+                <tr data-testid="route-row" className={echo[r.id] ? 'with-answer' : undefined}>
+                  <td>{r.name}</td>
+                  <td>{r.match === 'all' ? 'Every DICOM image' : <>From <span className="ae">{r.cameraAeTitle}</span></>}</td>
+                  <td className="ae">{r.aeTitle}</td>
+                  <td className="host">{r.host}</td>
+                  <td>{r.port}</td>
+                  <td className="ae">{r.callingAeTitle}</td>
+                  <td>{r.enabled ? 'Yes' : <span className="muted">No</span>}</td>
+                  <td className="actions">
+                    <button type="button" className="button small" onClick={() => void test(r)} disabled={echo[r.id] === 'asking'} aria-label={`Test (C-ECHO) ${r.name}`}>Test (C-ECHO)</button>
+                    <button type="button" className="button small" disabled={locked || busy} onClick={() => setEditing(toDraft(r))} aria-label={`Edit route ${r.name}`}>Edit</button>
+                    <button type="button" className="button small danger" disabled={locked || busy} onClick={() => void remove(r)} aria-label={`Remove route ${r.name}`}>Remove</button>
+                  </td>
+                </tr>
+                {echo[r.id] && (
+                  <tr className="echo-row">
+                    <td colSpan={8}><EchoAnswer result={echo[r.id]} /></td>
+                  </tr>
+                )}
+              </Fragment>
             ))}
             {routes.data?.length === 0 && <tr><td colSpan={8} className="muted">No routes: images stay on this station and go to the cloud only.</td></tr>}
           </tbody>

@@ -19,7 +19,7 @@ export function DicomSettingsScreen() {
         Cameras on the clinic network send their images to this station over DICOM and ask it for the worklist. Set the same AE title and port
         on each camera as its destination and worklist server.
       </p>
-      <LockBar what="The DICOM settings" />
+      <LockBar what="Camera network settings" />
       {error && <div className="notice error" role="alert">{error}</div>}
       {status && (
         <div className={`dicom-state ${status.listener.state}`} role="status" data-testid="dicom-listener-state" data-state={status.listener.state}>
