@@ -14,6 +14,7 @@ import { UngradableForm } from '../components/UngradableForm.tsx';
 import { UndoToast, useUndo } from '../components/UndoToast.tsx';
 import { formatPhotoTime } from '../../../shared/photo-time.ts';
 import { SyncBadge } from '../components/SyncIndicator.tsx';
+import { DicomOrigin } from '../components/DicomTag.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { OrderForm } from '../components/OrderForm.tsx';
 import { OrderPicker } from '../components/OrderPicker.tsx';
@@ -123,6 +124,7 @@ function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamIm
         <SyncBadge state={img.syncState} />
         <span className="file-name small" title={img.sourcePath}>{img.fileName}</span>
       </div>
+      <DicomOrigin img={img} />
       {img.unsendable && !img.rejected && (
         <div className="wl-card-note unsendable" data-testid="unsendable-note" title={img.unsendable}>Will not be sent. Export it from the camera as JPEG, then reject this one.</div>
       )}
