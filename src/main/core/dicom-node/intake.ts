@@ -89,6 +89,8 @@ export class DicomIntake {
   /** SOP instances being decided now (the same one on two associations at once is one image). */
   private readonly deciding = new Map<string, Promise<unknown>>();
   private readonly ingests = new Set<Promise<void>>();
+  /** Spool folders known to exist (the spool never removes one), so a receive does not mkdir each time. */
+  private readonly made = new Set<string>();
 
   constructor(deps: IntakeDeps) {
     this.d = deps;
@@ -168,7 +170,11 @@ export class DicomIntake {
     const final = spool.pathFor(outcome.sha256);
     let renamed = false;
     try {
-      await mkdir(path.dirname(final), { recursive: true, mode: PRIVATE_DIR_MODE });
+      const folder = path.dirname(final);
+      if (!this.made.has(folder)) {
+        await mkdir(folder, { recursive: true, mode: PRIVATE_DIR_MODE });
+        this.made.add(folder);
+      }
       if (spool.has(outcome.sha256)) await rm(outcome.tmpPath, { force: true });
       else {
         await rename(outcome.tmpPath, final);

@@ -45,7 +45,7 @@ export interface ReceiverOptions {
 }
 
 /** Buffered bytes above which the socket is paused until the file catches up. */
-const HIGH_WATER = 4 * 1024 * 1024;
+const HIGH_WATER = 1024 * 1024;
 
 export class SpoolReceiver extends Writable {
   readonly tmpPath: string;

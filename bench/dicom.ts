@@ -1,0 +1,180 @@
+// npm run bench:dicom [-- --count N --paced N]
+// The DICOM listener with DCMTK as the camera, in one run:
+// (1) receive-and-store throughput: N OP images (default 200, 3000x2000 JPEG Baseline made by
+//     img2dcm -oph) sent by one dcmsend to the station, and the same files to DCMTK's own storescp
+//     (ratioToStorescp = station throughput / storescp throughput; the thumbnail and hint may follow);
+// (2) at one image every 200 ms (`paced` more images, default 50): from the end of each object's
+//     transfer (its dicom_instances row: fsynced in the spool) to its image row, with thumbnail and
+//     quality hint, committed (the images.changed event after the commit); p50/p95;
+// (3) peak memory of the headless host (RSS, polled from /proc every 10 ms) above its idle RSS
+//     (after one photo warmed it up) while it receives a 150 MB multi-frame object.
+// Every DCMTK program here runs with TCP_NODELAY=1 (DCMTK reads it from the environment): with
+// Nagle's algorithm left on, each C-STORE response from storescp waits ~40 ms for a delayed ACK,
+// which made storescp look 25 times slower than it is. The station's sockets are set no-delay.
+// Last line: one JSON object.
+import { parseArgs } from 'node:util';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { Station } from '../src/main/core/station.ts';
+import { silentLogger } from '../src/main/core/kernel/logger.ts';
+import { syntheticFundusJpeg } from '../test/fixtures/fundus.ts';
+import { repoRoot, tempDir } from '../test/fixtures/headless.ts';
+import { freePort, run, send, start, writeMultiFrame, echo } from '../test/fixtures/dicom-camera.ts';
+
+process.env.TCP_NODELAY = '1';
+// As both hosts do (cli.ts, electron/index.ts): fsyncs and sharp's decodes share libuv's pool.
+process.env.UV_THREADPOOL_SIZE ??= '8';
+const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, paced: { type: 'string', default: '50' } } });
+const count = Number(values.count);
+const paced = Number(values.paced);
+const WIDTH = 3000;
+const HEIGHT = 2000;
+
+const dir = tempDir('bench-dicom');
+console.error(`making ${count + paced} OP images (${WIDTH}x${HEIGHT} JPEG Baseline) with img2dcm…`);
+const bases: string[] = [];
+for (let i = 0; i < 8; i++) {
+  const file = path.join(dir, `base-${i}.jpg`);
+  writeFileSync(file, await syntheticFundusJpeg({ width: WIDTH, height: HEIGHT, seed: 500 + i, quality: 92, grain: 14 }));
+  bases.push(file);
+}
+const OP_KEYS = [
+  'AcquisitionDeviceTypeCodeSequence[0].CodeValue=F-0000',
+  'AcquisitionDeviceTypeCodeSequence[0].CodingSchemeDesignator=SRT',
+  'AcquisitionDeviceTypeCodeSequence[0].CodeMeaning=Fundus Camera',
+  'AnatomicRegionSequence[0].CodeValue=T-AA000',
+  'AnatomicRegionSequence[0].CodingSchemeDesignator=SRT',
+  'AnatomicRegionSequence[0].CodeMeaning=Eye',
+  'PatientID=BENCH-1',
+  'PatientName=Bench^Network',
+];
+const files: string[] = [];
+for (let i = 0; i < count + paced; i++) {
+  const out = path.join(dir, `op-${i}.dcm`);
+  const r = await run('img2dcm', ['-oph', ...[...OP_KEYS, `ImageLaterality=${i % 2 ? 'L' : 'R'}`].flatMap((k) => ['-k', k]), bases[i % bases.length]!, out]);
+  if (r.code !== 0) throw new Error(`img2dcm: ${r.out}`);
+  files.push(out);
+}
+const bulk = files.slice(0, count);
+const bulkBytes = bulk.reduce((n, f) => n + statSync(f).size, 0);
+
+// (1a) DCMTK's storescp: the reference receiver (writes each object to a file, no fsync).
+const scpPort = await freePort();
+const scpDir = tempDir('bench-storescp');
+const scp = start('storescp', ['+xa', '-aet', 'REFERENCE', '-od', scpDir, String(scpPort)]);
+for (let i = 0; i < 50 && (await echo(scpPort, 'CAM1', 'REFERENCE')).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+let t = performance.now();
+const toScp = await send(scpPort, bulk, 'CAM1', 'REFERENCE');
+const storescpSeconds = (performance.now() - t) / 1000;
+scp.kill();
+if (toScp.code !== 0) throw new Error(`dcmsend to storescp: ${toScp.out}`);
+
+// (1b) The station, in this process, quality hints on.
+const station = await Station.open({
+  dataDir: tempDir('bench-dicom-station'),
+  host: 'headless',
+  version: 'bench',
+  urls: { thumb: (id) => id, full: (id) => id },
+  logger: silentLogger(),
+  watchVolumes: false,
+  dicom: { port: 0, aeTitle: 'STATION', address: '127.0.0.1', cameras: ['CAM1'] },
+});
+const port = station.dicom.listener.port()!;
+const committedAt = new Map<string, number>();
+station.events.subscribe((event, payload) => {
+  if (event !== 'images.changed') return;
+  const now = performance.timeOrigin + performance.now();
+  for (const id of (payload as { ids: string[] }).ids) if (!committedAt.has(id)) committedAt.set(id, now);
+});
+console.error(`sending ${count} objects to storescp and to the station…`);
+t = performance.now();
+const toStation = await send(port, bulk);
+const stationSeconds = (performance.now() - t) / 1000;
+if (toStation.code !== 0) throw new Error(`dcmsend to the station: ${toStation.out}`);
+await station.dicom.intake.idle();
+await station.pipeline.idle();
+const drainSeconds = (performance.now() - t) / 1000;
+
+// (2) Paced: one object every 200 ms, each in its own association as a camera sends a capture.
+console.error(`sending ${paced} objects at one every 200 ms…`);
+const sends: Promise<unknown>[] = [];
+for (const file of files.slice(count)) {
+  sends.push(send(port, [file]));
+  await new Promise((r) => setTimeout(r, 200));
+}
+await Promise.all(sends);
+await station.dicom.intake.idle();
+await station.pipeline.idle();
+const latencies: number[] = [];
+let withHint = 0;
+for (const file of files.slice(count)) {
+  const sop = (await run('dcmdump', ['+P', 'SOPInstanceUID', file])).out.match(/\[([\d.]+)\]/)![1]!;
+  const row = station.dicom.repo.instance(sop);
+  if (!row?.image_id) throw new Error(`no image for ${sop}`);
+  const image = station.images.byId(row.image_id)!;
+  if (image.quality_verdict) withHint++;
+  latencies.push(committedAt.get(row.image_id)! - Date.parse(row.received_at));
+}
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!;
+await station.close();
+
+// (3) Memory: the headless host as a DICOM node, receiving a 150 MB multi-frame object.
+console.error('writing a 150 MB multi-frame object and sending it to the headless host…');
+const big = path.join(dir, 'oct.dcm');
+await writeMultiFrame(big, { frames: 158, rows: 1000, columns: 1000 });
+const data = tempDir('bench-dicom-host');
+const host = spawn(
+  process.execPath,
+  ['--disable-warning=ExperimentalWarning', 'src/main/headless/cli.ts', '--data', data, '--port', '0', '--renderer-dir', data, '--volumes-root', data, '--dicom-port', '0', '--dicom-ae-title', 'STATION', '--dicom-address', '127.0.0.1', '--dicom-camera', 'CAM1'],
+  { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const hostPort = await new Promise<number>((resolve, reject) => {
+  createInterface({ input: host.stdout! }).on('line', (line) => {
+    const m = line.match(/^DICOM node STATION listening on [^:]+:(\d+)/);
+    if (m) resolve(Number(m[1]));
+  });
+  host.once('exit', (code) => reject(new Error(`headless host exited with ${code}`)));
+});
+const rss = (): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${host.pid}/status`, 'utf8'))![1]) * 1024;
+// Idle means a station that has taken in a photo already (its quality worker and decoder are up),
+// so the figure is what receiving the large object costs, not what the first photo of the day starts.
+const coldRss = rss();
+if ((await send(hostPort, [files[0]!])).code !== 0) throw new Error('warm-up send failed');
+await new Promise((r) => setTimeout(r, 2000));
+const idle: number[] = [];
+for (let i = 0; i < 20; i++) {
+  idle.push(rss());
+  await new Promise((r) => setTimeout(r, 50));
+}
+const idleRss = idle.reduce((a, b) => a + b, 0) / idle.length;
+let peakRss = idleRss;
+const poll = setInterval(() => (peakRss = Math.max(peakRss, rss())), 10);
+t = performance.now();
+const bigSend = await send(hostPort, [big]);
+const bigSeconds = (performance.now() - t) / 1000;
+await new Promise((r) => setTimeout(r, 1500)); // its image (one frame) follows the acknowledgement
+clearInterval(poll);
+host.kill('SIGTERM');
+if (bigSend.code !== 0) throw new Error(`dcmsend of the large object: ${bigSend.out}`);
+
+const mb = (b: number) => Number((b / 1024 / 1024).toFixed(1));
+const stationPerSecond = count / stationSeconds;
+const storescpPerSecond = count / storescpSeconds;
+const result = {
+  objects: count,
+  objectPixels: `${WIDTH}x${HEIGHT}`,
+  avgObjectKB: Number((bulkBytes / count / 1024).toFixed(1)),
+  station: { seconds: Number(stationSeconds.toFixed(2)), objectsPerSecond: Number(stationPerSecond.toFixed(1)), mbPerSecond: Number((mb(bulkBytes) / stationSeconds).toFixed(1)) },
+  storescp: { seconds: Number(storescpSeconds.toFixed(2)), objectsPerSecond: Number(storescpPerSecond.toFixed(1)) },
+  ratioToStorescp: Number((stationPerSecond / storescpPerSecond).toFixed(2)),
+  allImagesReadySeconds: Number(drainSeconds.toFixed(2)),
+  paced: { objects: paced, everyMs: 200, withHint, transferEndToHintMs: { p50: Math.round(pct(50)), p95: Math.round(pct(95)), max: Math.round(latencies.at(-1)!) } },
+  largeObject: { megabytes: mb(statSync(big).size), seconds: Number(bigSeconds.toFixed(2)), coldRssMB: mb(coldRss), idleRssMB: mb(idleRss), peakRssMB: mb(peakRss), peakAboveIdleMB: mb(peakRss - idleRss) },
+  loadAverage: (await import('node:os')).loadavg().map((l) => Number(l.toFixed(1))),
+  goals: { ratioToStorescp: 0.8, transferEndToHintP95Ms: 300, peakAboveIdleMB: 100 },
+};
+console.log(JSON.stringify(result));
+process.exit(0);
