@@ -244,6 +244,7 @@ export class Station {
     });
     this.updates.addBusySource({ name: 'camera-import', label: 'a camera is being imported', busy: () => this.cameras.busy() });
     this.updates.addBusySource({ name: 'sync-upload', label: 'photos or orders are being sent', busy: () => this.sync.busy() });
+    this.updates.addBusySource({ name: 'dicom', label: 'a camera is sending images over DICOM', busy: () => this.dicom.busy() });
     this.dicom = new DicomNodeFeature({
       db,
       images: this.images,
