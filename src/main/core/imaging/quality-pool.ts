@@ -39,14 +39,21 @@ interface Slot {
 interface Lane {
   worker: Worker;
   slots: Slot[];
+  /** The worker has answered at least once (it started). */
+  answered: boolean;
 }
+
+/** A worker that dies this many times in a row before answering once is not started again. */
+const MAX_FAILED_STARTS = 3;
 
 export function resolveWorkerFile(): string {
   const candidates = ['./quality-worker.ts', './quality-worker.js', '../quality-worker.js'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
   return candidates.find((f) => existsSync(f)) ?? candidates[0]!;
 }
 
-export function createQualityAssessor(opts: { workers?: number; thresholds?: () => QualityThresholds | undefined; workerFile?: string } = {}): QualityAssessorHandle {
+export function createQualityAssessor(
+  opts: { workers?: number; thresholds?: () => QualityThresholds | undefined; workerFile?: string; /** Test seam: told of each worker started. */ onSpawn?: () => void } = {},
+): QualityAssessorHandle {
   const file = opts.workerFile ?? resolveWorkerFile();
   const size = Math.max(1, opts.workers ?? 1);
   const lanes: Lane[] = [];
@@ -54,14 +61,21 @@ export function createQualityAssessor(opts: { workers?: number; thresholds?: () 
   let nextId = 1;
   let turn = 0;
   let closed = false;
+  // Consecutive workers that died before answering (a missing or broken worker file): after
+  // MAX_FAILED_STARTS the pool stops replacing them, and photos are kept without a hint, instead of
+  // spawning a new worker forever.
+  let failedStarts = 0;
 
   const send = (lane: Lane, msg: ToWorker): void => lane.worker.postMessage(msg);
 
   const spawn = (): Lane => {
-    const lane: Lane = { worker: new Worker(file), slots: [] };
+    opts.onSpawn?.();
+    const lane: Lane = { worker: new Worker(file), slots: [], answered: false };
     const w = lane.worker;
     w.unref();
     w.on('message', (msg: FromWorker) => {
+      lane.answered = true;
+      failedStarts = 0;
       const job = waiting.get(msg.id);
       if (!job) return;
       waiting.delete(msg.id);
@@ -78,7 +92,9 @@ export function createQualityAssessor(opts: { workers?: number; thresholds?: () 
         job.resolve(null);
       }
       const i = lanes.indexOf(lane);
-      if (i >= 0 && !closed) lanes[i] = spawn();
+      if (!lane.answered) failedStarts++;
+      if (i >= 0 && !closed && failedStarts < MAX_FAILED_STARTS) lanes[i] = spawn();
+      else if (i >= 0) lanes.splice(i, 1);
     });
     return lane;
   };
@@ -98,7 +114,7 @@ export function createQualityAssessor(opts: { workers?: number; thresholds?: () 
   return {
     assess: (raw) =>
       new Promise((resolve) => {
-        if (closed) return resolve(null);
+        if (closed || lanes.length === 0) return resolve(null);
         const id = nextId++;
         const lane = lanes[turn++ % lanes.length]!;
         const [slot, index] = slotFor(lane, raw.data.byteLength);
