@@ -50,6 +50,8 @@ describe.skipIf(!hasDcmtk)(`DICOM listener: bad input${hasDcmtk ? '' : ` (skippe
     expect(refused?.status).toBe('error');
     expect(refused?.error).toMatch(/^Camera CAM1 sent an incomplete DICOM object/);
     expect(refused?.error).not.toMatch(/Test|Network|NET-0001/); // no patient data
+    // There is no file to read again: "Try again" says to send it from the camera.
+    await expect(node.station.api['images.retry']({ id: refused!.id })).rejects.toThrow(/send it again from the camera/);
     expect(node.station.dicom.repo.instance(sop)).toBeUndefined();
     expect(node.tmpFiles()).toEqual([]);
     await takesNextGood(node, dir, 11);

@@ -337,6 +337,10 @@ export class Station {
   private async retry(id: string): Promise<void> {
     const row = this.images.byId(id);
     if (!row || row.status !== 'error') throw new StationError('not-found', 'There is no refused file with that id.');
+    // A refused DICOM object has no file the station could read again (dicom-node/intake.ts names it dicom://AE/UID).
+    if (row.source_path.startsWith('dicom://')) {
+      throw new StationError('unavailable', 'This image came over the DICOM network, so the station cannot fetch it again: send it again from the camera.');
+    }
     try {
       await access(row.source_path);
     } catch {
