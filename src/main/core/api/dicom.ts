@@ -2,7 +2,7 @@
 // and the views of its cameras and their activity.
 import type { dicomMethods, MethodOutput } from '../../../shared/contract/index.ts';
 import type { DicomCamera } from '../../../shared/dicom-settings.ts';
-import type { CameraActivity } from '../dicom-node/activity.ts';
+import { idleActivity, type CameraActivity } from '../dicom-node/activity.ts';
 import { normaliseAe } from '../dicom-node/association-policy.ts';
 import type { DicomNodeFeature } from '../dicom-node/feature.ts';
 import type { ReceivedByCamera } from '../store/dicom.ts';
@@ -12,21 +12,6 @@ type DicomMethod = keyof typeof dicomMethods;
 type ActivityOut = MethodOutput<'dicom.status'>['unknownCallers'][number];
 type CameraOut = MethodOutput<'dicom.cameras.list'>[number];
 
-const idle = (callingAe: string): CameraActivity => ({
-  callingAe,
-  associations: 0,
-  refusedAssociations: 0,
-  lastRefusal: null,
-  lastAssociationAt: null,
-  lastAddress: null,
-  objectsStored: 0,
-  objectsRefused: 0,
-  resends: 0,
-  lastObjectAt: null,
-  lastStatus: null,
-  echoes: 0,
-  worklistQueries: 0,
-});
 
 function activityView(a: CameraActivity, ever: ReceivedByCamera | undefined): ActivityOut {
   return { ...a, objectsEver: ever?.objects ?? 0, lastReceivedAt: ever?.last_received_at ?? null };
@@ -37,7 +22,7 @@ function views(f: DicomNodeFeature): { cameras: CameraOut[]; unknownCallers: Act
   const ever = new Map(f.repo.receivedByCamera().map((r) => [normaliseAe(r.calling_ae), r]));
   const cameras = f.cameras().map((c: DicomCamera) => {
     const key = normaliseAe(c.aeTitle);
-    const view = { ...c, activity: activityView(live.get(key) ?? idle(key), ever.get(key)) };
+    const view = { ...c, activity: activityView(live.get(key) ?? idleActivity(key), ever.get(key)) };
     live.delete(key);
     ever.delete(key);
     return view;

@@ -22,6 +22,23 @@ export interface CameraActivity {
   worklistQueries: number;
 }
 
+/** A camera that has done nothing since the station started. */
+export const idleActivity = (callingAe: string): CameraActivity => ({
+  callingAe,
+  associations: 0,
+  refusedAssociations: 0,
+  lastRefusal: null,
+  lastAssociationAt: null,
+  lastAddress: null,
+  objectsStored: 0,
+  objectsRefused: 0,
+  resends: 0,
+  lastObjectAt: null,
+  lastStatus: null,
+  echoes: 0,
+  worklistQueries: 0,
+});
+
 const MAX_CAMERAS = 200;
 
 export class ActivityLog {
@@ -35,21 +52,7 @@ export class ActivityLog {
   private entry(callingAe: string): CameraActivity {
     let e = this.byAe.get(callingAe);
     if (!e) {
-      e = {
-        callingAe,
-        associations: 0,
-        refusedAssociations: 0,
-        lastRefusal: null,
-        lastAssociationAt: null,
-        lastAddress: null,
-        objectsStored: 0,
-        objectsRefused: 0,
-        resends: 0,
-        lastObjectAt: null,
-        lastStatus: null,
-        echoes: 0,
-        worklistQueries: 0,
-      };
+      e = idleActivity(callingAe);
       if (this.byAe.size >= MAX_CAMERAS) this.byAe.delete(this.byAe.keys().next().value!);
     } else {
       this.byAe.delete(callingAe); // most recent last
