@@ -1,14 +1,16 @@
 import { useEffect, useState } from 'react';
 import { InboxScreen } from './screens/Inbox.tsx';
 import { SourcesScreen } from './screens/Sources.tsx';
-import { NoticeBar } from './components/NoticeBar.tsx';
 import { WorklistScreen } from './screens/Worklist.tsx';
 import { ExamScreen } from './screens/Exam.tsx';
 import { UnassignedScreen } from './screens/Unassigned.tsx';
 import { AuditScreen } from './screens/Audit.tsx';
 import { ShiftButton } from './components/Shift.tsx';
 import { CamerasScreen } from './screens/Cameras.tsx';
-import { CameraBanner } from './components/CameraBanner.tsx';
+import { StatusStrip } from './components/StatusStrip.tsx';
+import { KeyHelp } from './components/KeyHelp.tsx';
+import { isTyping, keyAction, tabKey } from './keymap.ts';
+import { pendingFocus, useFocusRescue } from './focus.ts';
 import { SyncIndicator } from './components/SyncIndicator.tsx';
 import { QueueScreen } from './screens/Queue.tsx';
 import { CloudSettingsScreen } from './screens/CloudSettings.tsx';
@@ -36,15 +38,29 @@ const fromHash = (): ScreenId => {
 
 export function App() {
   const [screen, setScreen] = useState<ScreenId>(fromHash);
+  const [help, setHelp] = useState(false);
+  useFocusRescue();
 
   useEffect(() => {
     const onHash = () => setScreen(fromHash());
+    // The key map's keys that work on every screen (keymap.ts): Alt+digit tabs, ? help, / search.
     const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey) return;
-      const target = SCREENS.find((s) => s.key === e.key);
+      const tab = tabKey(e);
+      const target = tab === null ? undefined : SCREENS.find((s) => s.key === String(tab));
       if (target) {
         e.preventDefault();
         location.hash = `#/${target.id}`;
+        return;
+      }
+      if (e.defaultPrevented || isTyping(e.target) || document.querySelector('[aria-modal="true"]')) return;
+      const action = keyAction(e, 'everywhere');
+      if (action === 'help') {
+        e.preventDefault();
+        setHelp(true);
+      } else if (action === 'search' && screen !== 'worklist') {
+        e.preventDefault();
+        pendingFocus.search = true;
+        location.hash = '#/worklist';
       }
     };
     window.addEventListener('hashchange', onHash);
@@ -53,13 +69,13 @@ export function App() {
       window.removeEventListener('hashchange', onHash);
       window.removeEventListener('keydown', onKey);
     };
-  }, []);
+  }, [screen]);
 
   return (
     <div className="app">
       <header className="topbar">
         <div className="brand" aria-label="Capture Station">
-          <span className="brand-mark" aria-hidden>◉</span> Capture Station
+          <span className="brand-mark" aria-hidden>◉</span><span className="brand-name"> Capture Station</span>
         </div>
         <nav className="tabs" aria-label="Screens">
           {SCREENS.map((s) => (
@@ -69,6 +85,7 @@ export function App() {
               className={s.id === screen || (s.id === 'worklist' && (screen === 'exam' || screen === 'audit')) ? 'tab active' : 'tab'}
               aria-current={s.id === screen ? 'page' : undefined}
               title={`Alt+${s.key}`}
+              aria-keyshortcuts={`Alt+${s.key}`}
             >
               {s.label}
             </a>
@@ -80,8 +97,7 @@ export function App() {
           <ShiftButton />
         </div>
       </header>
-      <NoticeBar />
-      <CameraBanner onCamerasScreen={screen === 'cameras'} />
+      <StatusStrip onCamerasScreen={screen === 'cameras'} onKeys={() => setHelp(true)} />
       <main className="content">
         {screen === 'worklist' && <WorklistScreen />}
         {screen === 'exam' && <ExamScreen />}
@@ -94,6 +110,7 @@ export function App() {
         {screen === 'cloud' && <CloudSettingsScreen />}
         {screen === 'settings' && <SettingsScreen />}
       </main>
+      {help && <KeyHelp onClose={() => setHelp(false)} />}
     </div>
   );
 }

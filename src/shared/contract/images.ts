@@ -76,3 +76,9 @@ export const imageMethods = {
     z.object({ ok: z.literal(true) }),
   ),
 };
+
+export const imageEvents = {
+  'images.duplicate': z
+    .object({ imageId: z.string(), fileName: z.string(), sameAs: z.string(), at: z.string() })
+    .describe('A new file held bytes the station already had (fileName is the same as the photo sameAs): kept as one image, told to the operator.'),
+};

@@ -2,7 +2,7 @@
 // are generic loops over `methods` and `events`: add a method here and in the core's api, nothing else.
 import { z } from 'zod';
 import type { MethodSpec } from './define.ts';
-import { imageMethods } from './images.ts';
+import { imageEvents, imageMethods } from './images.ts';
 import { sourceMethods } from './sources.ts';
 import { stationMethods } from './station.ts';
 import { settingsMethods } from './settings.ts';
@@ -46,6 +46,7 @@ export const events = {
   'notice': z
     .object({ level: z.enum(['info', 'warning', 'error']), message: z.string() })
     .describe('Something the operator or IT should read now (also kept in station.info notices).'),
+  ...imageEvents,
   ...volumeEvents,
   ...syncEvents,
   ...dicomEvents,

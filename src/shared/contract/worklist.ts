@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { method } from './define.ts';
 import { imageSummarySchema, lateralitySchema } from './images.ts';
+import { capturingNowSchema } from './volumes.ts';
 import { orderInputSchema, orderStatuses, sexes } from '../orders.ts';
 import { worklistSettingsPatchSchema, worklistSettingsViewSchema } from '../worklist-settings.ts';
 
@@ -167,6 +168,11 @@ export const worklistMethods = {
     "Correct a walk-in order's details (orders from the worklist are corrected in the EHR).",
     z.object({ id: idInput('order'), order: orderInputSchema }),
     orderSummarySchema,
+  ),
+  'orders.capturingNow': method(
+    'The exam marked "capturing now" (its order id, name and patient ID), or null: the status strip shows it on every screen.',
+    z.object({}).default({}),
+    capturingNowSchema.nullable(),
   ),
   'orders.setCapturingNow': method(
     'Mark the exam being photographed now: photos that name no patient go to it (a weak link, shown as such). Only one exam at a time.',

@@ -13,6 +13,7 @@ export type WorklistMethodName =
   | 'worklist.settings.update'
   | 'orders.create'
   | 'orders.update'
+  | 'orders.capturingNow'
   | 'orders.setCapturingNow'
   | 'exam.get'
   | 'exam.pickBest'
@@ -67,6 +68,11 @@ export function worklistApi(f: WorklistFeature, deps: WorklistApiDeps): Worklist
     'orders.update': ({ id, order }) => {
       exams.updateOrder(id, order);
       return summaryOf(id);
+    },
+    'orders.capturingNow': () => {
+      const id = f.repo.capturingNowId();
+      const o = id ? f.repo.byId(id) : undefined;
+      return o ? { orderId: o.id, patientName: o.patient_name, patientId: o.patient_id } : null;
     },
     'orders.setCapturingNow': ({ id, on }) => {
       exams.setCapturingNow(id, on);

@@ -231,7 +231,7 @@ export class IngestPipeline {
       // count as a duplicate.
       for (let first = this.inFlight.get(hash); first; first = this.inFlight.get(hash)) await first;
       const existing = this.deps.images.bySha(hash);
-      if (existing) return { kind: 'known', imageId: this.recordDuplicate(file, hash, existing.id), sha256: hash };
+      if (existing) return { kind: 'known', imageId: this.recordDuplicate(file, hash, existing), sha256: hash };
       const work = this.takeIn(file, sourceId, hash, opts);
       const settled = work.then(
         () => undefined,
@@ -283,15 +283,22 @@ export class IngestPipeline {
     return true;
   }
 
-  /** Same bytes seen before (a copy, a re-export, a rescan): one image, one more sighting. */
-  private recordDuplicate(file: SettledFile, hash: string, imageId: string): string {
+  /**
+   * Same bytes seen before (a copy, a re-export, a rescan): one image, one more sighting. A file
+   * that was not already a sighting of this image is told to the operator (images.duplicate), so
+   * it never vanishes silently; a rescan of the same file says nothing.
+   */
+  private recordDuplicate(file: SettledFile, hash: string, existing: { id: string; file_name: string }): string {
     const { images, events } = this.deps;
+    const imageId = existing.id;
     const hadError = !!images.errorForPath(file.path);
+    const newFile = images.sighting(file.path)?.image_id !== imageId;
     images.transaction(() => {
       images.recordSighting({ path: file.path, sizeBytes: file.size, mtimeMs: file.mtimeMs, sha256: hash, imageId, at: nowIso() });
       images.clearErrorForPath(file.path);
     });
     if (hadError) events.emit('images.changed', { ids: [imageId] });
+    if (newFile) events.emit('images.duplicate', { imageId, fileName: path.basename(file.path), sameAs: existing.file_name, at: nowIso() });
     return imageId;
   }
 

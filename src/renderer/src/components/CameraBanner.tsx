@@ -1,8 +1,7 @@
-import { station } from '../bridge.ts';
-import { useStationQuery } from '../use-station.ts';
 import { formatBytes } from '../format.ts';
 import type { MethodOutput } from '../../../shared/contract/index.ts';
 
+// The camera words shared by the Cameras screen and the status strip (components/StatusStrip.tsx).
 type Camera = MethodOutput<'cameras.list'>['cameras'][number];
 type Session = MethodOutput<'cameras.list'>['recentSessions'][number];
 
@@ -30,56 +29,46 @@ export function CameraIcon({ className = 'camera-icon' }: { className?: string }
   );
 }
 
+export interface CameraStripItem {
+  id: string;
+  level: 'error' | 'warning' | 'info';
+  headline: string;
+  detail: string;
+  progress: { value: number; max: number } | null;
+  showPhotos: boolean;
+  /** The session the operator may dismiss (an ended import); null while importing. */
+  dismissSession: string | null;
+}
+
 /**
- * Shown on every screen: a camera being read now, and how the last camera import ended (until
- * the operator dismisses it), so an unplug half-way is never missed.
+ * What the status strip says about cameras on every screen: a camera being read now, and how the
+ * last camera import ended (until the operator dismisses it), so an unplug half-way is never
+ * missed. The Cameras screen shows plugged-in cameras on their own cards: not said twice there.
  */
-export function CameraBanner({ onCamerasScreen }: { onCamerasScreen: boolean }) {
-  const { data } = useStationQuery('cameras.list', {}, ['cameras.changed', 'cameras.progress']);
-  if (!data) return null;
-  // The Cameras screen shows plugged-in cameras on their own cards: no need to say it twice there.
+export function cameraStripItems(data: MethodOutput<'cameras.list'>, onCamerasScreen: boolean): CameraStripItem[] {
   const onCard = new Set(onCamerasScreen ? data.cameras.flatMap((c) => (c.session ? [c.session.id] : [])) : []);
   const importing = data.cameras.filter((c) => c.state === 'importing' && c.session && !onCard.has(c.session.id));
   const busy = new Set(data.cameras.flatMap((c) => (c.state === 'importing' && c.session ? [c.session.id] : [])));
   const last: Session | undefined = data.recentSessions.find((s) => s.state !== 'importing' && !busy.has(s.id));
-  const showLast = last && !last.dismissed && !onCard.has(last.id) && sameDay(last.startedAt) && last.message;
-  if (importing.length === 0 && !showLast) return null;
-
-  return (
-    <div className="notices camera-banner" data-testid="camera-banner">
-      {importing.map((c) => (
-        <div key={c.session!.id} className="notice info camera-notice" role="status">
-          <CameraIcon className="camera-notice-icon" />
-          <div className="camera-notice-text">
-            <span><strong>{c.session!.headline}</strong> <span className="muted">· {c.deviceName ?? c.label}</span></span>
-            <div>Taking them in: {c.progress ? progressText(c.progress) : '…'}</div>
-            {c.progress && <progress max={c.progress.totalBytes || 1} value={c.progress.doneBytes} aria-label="Import progress" />}
-          </div>
-          {!onCamerasScreen && <a className="button" href="#/cameras">Show photos</a>}
-        </div>
-      ))}
-      {showLast && (
-        <div className={`notice ${last.messageLevel} camera-notice`} role={last.messageLevel === 'info' ? 'status' : 'alert'}>
-          <CameraIcon className="camera-notice-icon" />
-          <div className="camera-notice-text">
-            {last.state === 'done' ? (
-              <>
-                <span><strong>{last.headline}</strong> <span className="muted">· {last.deviceName}</span></span>
-                <span>{last.message}</span>
-              </>
-            ) : (
-              <>
-                <strong>{last.message}</strong>
-                <span className="muted">{last.deviceName}</span>
-              </>
-            )}
-          </div>
-          {!onCamerasScreen && last.newImages > 0 && <a className="button" href="#/cameras">Show photos</a>}
-          <button className="button" onClick={() => void station.call('cameras.dismiss', { sessionId: last.id })} aria-label="Dismiss this message">
-            Dismiss
-          </button>
-        </div>
-      )}
-    </div>
-  );
+  const items: CameraStripItem[] = importing.map((c) => ({
+    id: `camera:${c.session!.id}`,
+    level: 'info',
+    headline: c.session!.headline,
+    detail: `${c.deviceName ?? c.label} · Taking them in: ${c.progress ? progressText(c.progress) : '…'}`,
+    progress: c.progress ? { value: c.progress.doneBytes, max: c.progress.totalBytes || 1 } : null,
+    showPhotos: !onCamerasScreen,
+    dismissSession: null,
+  }));
+  if (last && !last.dismissed && !onCard.has(last.id) && sameDay(last.startedAt) && last.message) {
+    items.push({
+      id: `camera:${last.id}`,
+      level: last.messageLevel,
+      headline: last.state === 'done' ? last.headline : last.message,
+      detail: last.state === 'done' ? `${last.deviceName} · ${last.message}` : last.deviceName,
+      progress: null,
+      showPhotos: !onCamerasScreen && last.newImages > 0,
+      dismissSession: last.id,
+    });
+  }
+  return items;
 }

@@ -64,7 +64,7 @@ export function ShiftButton() {
   return (
     <>
       <button className={`wl-shift${current ? '' : ' missing'}`} onClick={() => setOpen(true)} data-testid="shift-button" title="Change who is working">
-        {!loaded ? '…' : current ? <>Working: <b>{current.name}</b></> : 'Who is working? Choose your name'}
+        {!loaded ? '…' : current ? <><span className="wl-shift-label">Working: </span><b>{current.name}</b></> : 'Who is working? Choose your name'}
       </button>
       {open && <ShiftDialog onClose={() => setOpen(false)} />}
     </>

@@ -1,6 +1,8 @@
 // "Done: Undo" after the operator files photos: shown for a few seconds, or until the next such
 // action replaces it. The undo is an ordinary, audited station call (the same images.assign back).
+// Ctrl+Z takes it while it is shown (the key map's 'undo'), wherever the focus is, except in a field.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { isTyping, keyAction } from '../keymap.ts';
 
 const SHOW_MS = 8000;
 
@@ -32,6 +34,16 @@ export function useUndo(): Undo {
     dismiss();
     if (c) c.undo().catch((err: unknown) => setError((err as Error).message));
   }, [current, dismiss]);
+  useEffect(() => {
+    if (!current) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target) || keyAction(e, 'everywhere') !== 'undo') return;
+      e.preventDefault();
+      take();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [current, take]);
   return { current, error, offer, take, dismiss };
 }
 
@@ -41,7 +53,7 @@ export function UndoToast({ undo }: { undo: Undo }) {
   return (
     <div className="notice info undo-toast" role="status" data-testid="undo-toast">
       <span>{undo.current.text}</span>
-      <button type="button" className="button" onClick={undo.take}>Undo</button>
+      <button type="button" className="button" onClick={undo.take} aria-keyshortcuts="Control+Z">Undo <kbd>Ctrl+Z</kbd></button>
     </div>
   );
 }

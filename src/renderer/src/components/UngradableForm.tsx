@@ -22,8 +22,20 @@ export function UngradableForm({ eye, reasons, goodCount, onMark }: { eye: 'OD' 
         else mark();
       }}
     >
-      <select value={reason} onChange={(ev) => setReason(ev.target.value)} aria-label={`Reason the ${eyeName} is ungradable`}>
-        <option value="">Eye cannot be photographed? Choose why…</option>
+      <select
+        value={reason}
+        onChange={(ev) => setReason(ev.target.value)}
+        aria-label={`Reason the ${eyeName} is ungradable`}
+        data-ungradable={eye}
+        onKeyDown={(ev) => {
+          // Enter on the chosen reason marks the eye (a select does not submit its form by itself).
+          if (ev.key === 'Enter' && reason) {
+            ev.preventDefault();
+            ev.currentTarget.form?.requestSubmit();
+          }
+        }}
+      >
+        <option value="">Ungradable? Choose why…</option>
         {reasons.map((r) => <option key={r} value={r}>{r}</option>)}
       </select>
       <button className="button small" disabled={!reason}>Mark {eyeName} ungradable</button>

@@ -9,6 +9,7 @@ import { formatDateTime } from '../format.ts';
 import { validateDeviceProfile, type DeviceProfile, type ProfileProblem } from '../../../shared/devices.ts';
 import type { MethodOutput } from '../../../shared/contract/index.ts';
 import { LockBar, useItLock } from '../components/ItLock.tsx';
+import { isTyping, keyAction } from '../keymap.ts';
 
 type Camera = MethodOutput<'cameras.list'>['cameras'][number];
 type Burst = MethodOutput<'cameras.photos'>['bursts'][number];
@@ -22,8 +23,6 @@ const STATE_TEXT: Record<Camera['state'], string> = {
   'not-a-camera': 'Not a camera',
 };
 
-const isTyping = (t: EventTarget | null) =>
-  t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
 export function CamerasScreen() {
   const list = useStationQuery('cameras.list', {}, ['cameras.changed', 'cameras.progress']);
@@ -57,17 +56,19 @@ export function CamerasScreen() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (openId || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target) || bursts.length === 0) return;
-      const k = e.key.toLowerCase();
-      if (k === 'arrowdown' || k === 'arrowup' || k === 'j' || k === 'k') {
+      if (openId || e.defaultPrevented || isTyping(e.target) || bursts.length === 0 || document.querySelector('[aria-modal="true"]')) return;
+      // The one key map (keymap.ts): ↑/↓ choose a burst, R right eye, L left eye (J/K kept as aliases).
+      const alias = !e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 'j' || e.key === 'k') ? (e.key === 'j' ? 'next' : 'previous') : null;
+      const action = alias ?? keyAction(e, 'cameras');
+      if (action === 'next' || action === 'previous') {
         e.preventDefault();
-        const next = Math.max(0, Math.min(bursts.length - 1, selected + (k === 'arrowdown' || k === 'j' ? 1 : -1)));
+        const next = Math.max(0, Math.min(bursts.length - 1, selected + (action === 'next' ? 1 : -1)));
         setSelected(next);
         document.getElementById(`burst-${bursts[next]!.key}`)?.scrollIntoView({ block: 'nearest' });
-      } else if (k === 'r') {
+      } else if (action === 'eye-right') {
         e.preventDefault();
         void send(selected, 'OD');
-      } else if (k === 'l') {
+      } else if (action === 'eye-left') {
         e.preventDefault();
         void send(selected, 'OS');
       }

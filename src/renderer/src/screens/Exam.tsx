@@ -1,30 +1,27 @@
 // One exam: the patient, then the right eye (OD) and the left eye (OS) side by side, each photo a
 // large thumbnail in the order taken. Everything the operator does here is one click (or one key)
 // and can be undone; drag and drop moves photos between eyes or back to Unassigned.
-//   Keys on a focused photo: ←/→/↑/↓ move between photos, B best, M other eye, R reject,
-//   U back to Unassigned, Enter view large.
+// Keys (the one key map, keymap.ts; "?" shows it): on a photo ←/→ move, R/L file it (or the chosen
+// photos: Space, Shift+arrows) to the right/left eye, M other eye, B best, X/Delete reject,
+// U back to Unassigned, G its eye ungradable, Enter view large; anywhere C capturing now,
+// Ctrl+Enter complete. After each action the focus goes to the next sensible photo (exam-keys.ts).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Exam, ExamImage } from '../../../shared/contract/index.ts';
+import type { ExamImage } from '../../../shared/contract/index.ts';
 import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
-import { PhotoTime, QualityBadge, UnsendableBadge } from '../components/Badges.tsx';
 import { RetakeBanner, sendPromise, UnsendableBanner } from '../components/ExamBanners.tsx';
-import { UngradableForm } from '../components/UngradableForm.tsx';
 import { UndoToast, useUndo } from '../components/UndoToast.tsx';
-import { formatPhotoTime } from '../../../shared/photo-time.ts';
-import { SyncBadge } from '../components/SyncIndicator.tsx';
-import { DicomOrigin } from '../components/DicomTag.tsx';
-import { Dialog } from '../components/Dialog.tsx';
 import { OrderForm } from '../components/OrderForm.tsx';
 import { OrderPicker } from '../components/OrderPicker.tsx';
 import { ShiftRequired } from '../components/Shift.tsx';
+import { DRAG_TYPE, PhotoCard, RejectDialog, type CardActions, type Eye } from '../components/PhotoCard.tsx';
+import { EyeColumn } from '../components/EyeColumn.tsx';
 import { ImageDetail } from './ImageDetail.tsx';
-import { age, BEST_RULE_TEXT, EYE_NAME, otherEye, RULE_TEXT, RULE_TEXT_MANY, SEX_TEXT, STATUS_TEXT, dateTime, timeHm } from '../worklist-text.ts';
+import { cardsOnScreen, focusAfterMove, useExamKeys, usePendingFocus, type Section } from './exam-keys.ts';
+import type { KeyActionId } from '../keymap.ts';
+import { age, EYE_NAME, otherEye, RULE_TEXT_MANY, SEX_TEXT, STATUS_TEXT, dateTime, timeHm } from '../worklist-text.ts';
 import '../worklist.css';
-
-type Eye = 'OD' | 'OS';
-const DRAG_TYPE = 'application/x-station-image';
 
 export const examIdFromHash = (): string | null => {
   const [screen, id] = location.hash.replace(/^#\/?/, '').split('/');
@@ -41,191 +38,7 @@ export function useHashId(): string | null {
   return id;
 }
 
-function RejectDialog({ image, reasons, onDone, onClose }: { image: ExamImage; reasons: string[]; onDone: (reason: string) => void; onClose: () => void }) {
-  const [choice, setChoice] = useState(reasons[0] ?? '');
-  const [other, setOther] = useState('');
-  const reason = choice === '__other' ? other.trim() : choice;
-  return (
-    <Dialog title={`Reject photo ${image.fileName}`} onClose={onClose} testId="reject-dialog">
-      <p className="muted">A rejected photo is kept in the record but never sent and never chosen as the best image. You can take it back.</p>
-      <form onSubmit={(e) => { e.preventDefault(); if (reason) onDone(reason); }}>
-        <fieldset className="wl-reasons">
-          <legend>Why?</legend>
-          {reasons.map((r) => (
-            <label key={r}><input type="radio" name="reason" checked={choice === r} onChange={() => setChoice(r)} /> {r}</label>
-          ))}
-          <label><input type="radio" name="reason" checked={choice === '__other'} onChange={() => setChoice('__other')} /> Other:</label>
-          {choice === '__other' && <input value={other} onChange={(e) => setOther(e.target.value)} maxLength={200} aria-label="Other reason" autoFocus />}
-        </fieldset>
-        <div className="wl-actions">
-          <button className="button primary danger-fill" disabled={!reason}>Reject photo</button>
-          <button type="button" className="button" onClick={onClose}>Cancel</button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-interface CardActions {
-  best(img: ExamImage, eye: Eye): void;
-  autoBest(eye: Eye): void;
-  setEye(img: ExamImage, eye: Eye): void;
-  unassign(img: ExamImage): void;
-  other(img: ExamImage): void;
-  reject(img: ExamImage): void;
-  unreject(img: ExamImage): void;
-  view(img: ExamImage): void;
-}
-
-function PhotoCard({ img, eye, bestRule, locked, actions, index }: { img: ExamImage; eye: Eye | null; bestRule: string | null; locked: boolean; actions: CardActions; index: number }) {
-  const weak = img.matchConfidence === 'weak';
-  const onKey = (e: React.KeyboardEvent<HTMLDivElement>) => {
-    if (e.target !== e.currentTarget) return;
-    const k = e.key.toLowerCase();
-    const cards = [...document.querySelectorAll<HTMLElement>('[data-photo-card]')];
-    const me = cards.indexOf(e.currentTarget);
-    const focus = (i: number) => cards[Math.max(0, Math.min(cards.length - 1, i))]?.focus();
-    if (k === 'enter') actions.view(img);
-    else if (k === 'arrowright' || k === 'arrowdown') focus(me + 1);
-    else if (k === 'arrowleft' || k === 'arrowup') focus(me - 1);
-    else if (locked) return;
-    else if (k === 'b' && eye && !img.rejected && !img.unsendable) actions.best(img, eye);
-    else if (k === 'm' && eye) actions.setEye(img, otherEye(eye));
-    else if (k === 'r' && !img.rejected) actions.reject(img);
-    else if (k === 'u') actions.unassign(img);
-    else return;
-    e.preventDefault();
-  };
-  return (
-    <div
-      className={`wl-card${img.isBest ? ' best' : ''}${img.rejected ? ' rejected' : ''}${weak ? ' weak' : ''}`}
-      tabIndex={0}
-      data-photo-card
-      data-testid="photo-card"
-      data-file={img.fileName}
-      aria-label={`Photo ${index + 1}, ${img.fileName}, taken ${formatPhotoTime(img.time.at)}${img.isBest ? ', best image' : ''}${img.rejected ? ', rejected' : ''}${img.unsendable ? ', cannot be sent' : ''}`}
-      draggable={!locked}
-      onDragStart={(e) => {
-        e.dataTransfer.setData(DRAG_TYPE, img.id);
-        e.dataTransfer.setData('text/plain', img.id);
-        e.dataTransfer.effectAllowed = 'move';
-      }}
-      onKeyDown={onKey}
-    >
-      <button className="wl-thumb" onClick={() => actions.view(img)} tabIndex={-1} aria-label={`View ${img.fileName} large`}>
-        {img.thumbnailUrl ? <img src={img.thumbnailUrl} alt="" draggable={false} /> : <span className="no-thumb">{img.previewNote ?? 'No preview'}</span>}
-        <span className="wl-num">{index + 1}</span>
-        {img.isBest && <span className="wl-best-flag">★ Best{bestRule && bestRule !== 'operator' ? ' (auto)' : ''}</span>}
-      </button>
-      <div className="wl-card-info">
-        <PhotoTime time={img.time} className="wl-card-time" />
-        <UnsendableBadge image={img} />
-        <QualityBadge quality={img.quality} />
-        <SyncBadge state={img.syncState} />
-        <span className="file-name small" title={img.sourcePath}>{img.fileName}</span>
-      </div>
-      <DicomOrigin img={img} />
-      {img.unsendable && !img.rejected && (
-        <div className="wl-card-note unsendable" data-testid="unsendable-note" title={img.unsendable}>Will not be sent. Export it from the camera as JPEG, then reject this one.</div>
-      )}
-      {img.rejected && (
-        <div className="wl-card-note bad">
-          Rejected: {img.rejectedReason} {!locked && <button className="button small" onClick={() => actions.unreject(img)}>Take back</button>}
-        </div>
-      )}
-      {weak && !img.rejected && !locked && (
-        <div className="wl-card-note check" data-testid="weak-link">
-          <span>Linked by {RULE_TEXT[img.matchRule ?? ''] ?? img.matchRule}: check it</span>
-          <button className="button small" onClick={() => actions.unassign(img)} title="Send it back to Unassigned">✕ Not this patient</button>
-        </div>
-      )}
-      {!locked && eye === null && (
-        <div className="wl-card-buttons big">
-          <button className="button eye-od" onClick={() => actions.setEye(img, 'OD')}>OD · Right</button>
-          <button className="button eye-os" onClick={() => actions.setEye(img, 'OS')}>OS · Left</button>
-        </div>
-      )}
-      {!locked && eye !== null && (
-        <div className="wl-card-buttons">
-          {!img.rejected && !img.unsendable && (img.isBest && bestRule === 'operator' ? (
-            <button className="button small" onClick={() => actions.autoBest(eye)} title="Let the station choose again">★ Chosen · undo</button>
-          ) : (
-            <button className="button small" onClick={() => actions.best(img, eye)} title="B">☆ Make best</button>
-          ))}
-          <button className="button small" onClick={() => actions.setEye(img, otherEye(eye))} title="M">{eye === 'OD' ? 'Move to left eye →' : '← Move to right eye'}</button>
-          <details className="wl-menu">
-            <summary className="button small">More ▾</summary>
-            <div className="wl-menu-items">
-              <button className="button small" onClick={() => actions.other(img)}>Move to another patient…</button>
-              <button className="button small" onClick={() => actions.unassign(img)} title="U">Back to Unassigned</button>
-              {!img.rejected && <button className="button small danger" onClick={() => actions.reject(img)} title="R">Reject…</button>}
-            </div>
-          </details>
-        </div>
-      )}
-    </div>
-  );
-}
-
-function EyeColumn({ exam, eye, reasons, locked, actions, onDropImage }: { exam: Exam; eye: Eye; reasons: string[]; locked: boolean; actions: CardActions; onDropImage: (id: string, eye: Eye) => void }) {
-  const e = exam.eyes[eye];
-  const [over, setOver] = useState(false);
-  const { run, error } = useAction();
-  const orderId = exam.order.id;
-  const usable = e.images.filter((i) => !i.rejected).length;
-  const bestIndex = e.images.findIndex((i) => i.id === e.best?.imageId);
-  const gradText = { yes: ['ok', '✓ Gradable'], no: ['bad', '✕ No gradable photo yet: retake'], unknown: ['check', '? Check the quality'], none: ['', 'No photo yet'], ungradable: ['bad', `Ungradable: ${e.ungradableReason}`] }[e.gradable];
-  return (
-    <section
-      className={`wl-col ${eye.toLowerCase()}${over ? ' over' : ''}`}
-      aria-label={EYE_NAME[eye]}
-      data-testid={`eye-${eye}`}
-      onDragOver={(ev) => {
-        if (locked || !ev.dataTransfer.types.includes(DRAG_TYPE)) return;
-        ev.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(ev) => {
-        setOver(false);
-        const id = ev.dataTransfer.getData(DRAG_TYPE);
-        if (id) {
-          ev.preventDefault();
-          onDropImage(id, eye);
-        }
-      }}
-    >
-      <header className="wl-col-head">
-        <h2><span className={`badge eye ${eye.toLowerCase()}`}>{eye}</span> {EYE_NAME[eye]}</h2>
-        <div className="wl-col-facts">
-          <span>{usable} photo{usable === 1 ? '' : 's'}{e.images.length > usable ? ` (+${e.images.length - usable} rejected)` : ''}</span>
-          <span className={`wl-chip ${gradText[0]}`} data-testid={`gradable-${eye}`}>{gradText[1]}</span>
-          {e.best && <span className="wl-chip" data-testid={`best-${eye}`}>★ Best: photo {bestIndex + 1}, {BEST_RULE_TEXT[e.best.rule]}</span>}
-        </div>
-        {!locked && (e.ungradableReason ? (
-          <div className="wl-ungradable">
-            <button className="button small" onClick={() => void run(() => station.call('exam.setUngradable', { orderId, eye, reason: null }))}>Take back "ungradable"</button>
-          </div>
-        ) : (
-          <UngradableForm eye={eye} reasons={reasons} goodCount={e.images.filter((i) => !i.rejected && !i.unsendable && i.quality?.verdict === 'good').length} onMark={(reason) => void run(() => station.call('exam.setUngradable', { orderId, eye, reason }))} />
-        ))}
-        {error && <div className="notice error small" role="alert">{error}</div>}
-      </header>
-      <div className="wl-cards">
-        {e.images.length === 0 && (
-          <p className="wl-drop-hint">
-            {e.ungradableReason
-              ? `Marked ungradable (${e.ungradableReason}): no photo needed.`
-              : locked
-                ? 'No photo.'
-                : 'No photo yet. Photos of this eye appear here as the camera saves them. You can also drag a photo here.'}
-          </p>
-        )}
-        {e.images.map((img, i) => <PhotoCard key={img.id} img={img} eye={eye} bestRule={e.best?.rule ?? null} locked={locked} actions={actions} index={i} />)}
-      </div>
-    </section>
-  );
-}
+const photoCount = (n: number) => (n === 1 ? '1 photo' : `${n} photos`);
 
 export function ExamScreen() {
   const orderId = useHashId();
@@ -238,7 +51,11 @@ export function ExamScreen() {
   const [editing, setEditing] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const undo = useUndo();
+  const focusNext = usePendingFocus(exam);
+  // The photo G was pressed on: the focus comes back to it once its eye is marked ungradable.
+  const ungradableFrom = useRef<string | null>(null);
   const toastTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const say = useCallback((text: string) => {
     setToast(text);
@@ -260,36 +77,154 @@ export function ExamScreen() {
   }, []);
 
   const id = exam?.order.id ?? '';
+  const allImages = useMemo(() => (exam ? [...exam.unknownEye, ...exam.eyes.OD.images, ...exam.eyes.OS.images] : []), [exam]);
+  const byId = useMemo(() => new Map(allImages.map((i) => [i.id, i])), [allImages]);
+
+  /** File photos under an eye (one or several chosen), offer Undo, and focus the next sensible photo. */
+  const fileTo = useCallback(
+    (imgs: ExamImage[], eye: Eye) => {
+      const toMove = imgs.filter((i) => i.eye !== eye || exam?.unknownEye.some((u) => u.id === i.id));
+      if (toMove.length === 0) return;
+      const next = focusAfterMove(cardsOnScreen(), toMove.map((i) => i.id), eye);
+      void run(async () => {
+        await station.call('images.assign', { imageIds: toMove.map((i) => i.id), orderId: id, eye });
+        setChosen(new Set());
+        if (next) focusNext(next);
+        const text = toMove.length === 1 ? `Moved ${toMove[0]!.fileName} to the ${EYE_NAME[eye].toLowerCase()}.` : `Moved ${photoCount(toMove.length)} to the ${EYE_NAME[eye].toLowerCase()}.`;
+        undo.offer(text, async () => {
+          for (const before of ['OD', 'OS', null] as const) {
+            const ids = toMove.filter((i) => i.eye === before).map((i) => i.id);
+            if (ids.length) await station.call('images.assign', { imageIds: ids, orderId: id, eye: before });
+          }
+        });
+      });
+    },
+    [exam, id, run, focusNext, undo],
+  );
+
   const actions: CardActions = useMemo(
     () => ({
       best: (img, eye) => void run(async () => { await station.call('exam.pickBest', { orderId: id, eye, imageId: img.id }); say(`Photo ${img.fileName} is now the best image of the ${EYE_NAME[eye].toLowerCase()}.`); }),
       autoBest: (eye) => void run(() => station.call('exam.pickBest', { orderId: id, eye, imageId: null })),
-      setEye: (img, eye) => void run(async () => { await station.call('images.assign', { imageIds: [img.id], orderId: id, eye }); say(`Moved ${img.fileName} to the ${EYE_NAME[eye].toLowerCase()}.`); }),
-      unassign: (img) => void run(async () => { await station.call('images.assign', { imageIds: [img.id], orderId: null, eye: null }); say(`${img.fileName} is back in Unassigned.`); }),
+      setEye: (img, eye) => fileTo([img], eye),
+      unassign: (img) => {
+        const next = focusAfterMove(cardsOnScreen(), [img.id], null);
+        void run(async () => {
+          await station.call('images.assign', { imageIds: [img.id], orderId: null, eye: null });
+          if (next) focusNext(next);
+          say(`${img.fileName} is back in Unassigned.`);
+        });
+      },
       other: (img) => setMoving(img),
       reject: (img) => setRejecting(img),
       unreject: (img) => void run(() => station.call('images.unreject', { imageId: img.id })),
       view: (img) => setViewing(img.id),
     }),
-    [id, run, say],
+    [id, run, say, fileTo, focusNext],
   );
+
+  const locked = exam ? exam.order.status === 'complete' || exam.order.status === 'sent' : true;
+  const complete = useCallback(() => {
+    if (!exam || locked || exam.blockers.length > 0) return;
+    void run(async () => {
+      await station.call('exam.complete', { orderId: exam.order.id });
+      say(`Exam complete: ${sendPromise(exam)}.`);
+      focusNext({ id: '', selector: '[data-back]' });
+    });
+  }, [exam, locked, run, say, focusNext]);
+
+  /** A key on a focused photo (keymap.ts): what it does to that photo, or to the chosen ones. */
+  const onCard = (action: KeyActionId, card: HTMLElement): boolean => {
+    const img = byId.get(card.dataset['imageId'] ?? '');
+    if (!img) return false;
+    const section = card.dataset['section'] as Section;
+    const eye = section === 'unknown' ? null : section;
+    const cards = [...document.querySelectorAll<HTMLElement>('[data-photo-card]')];
+    const me = cards.indexOf(card);
+    const go = (i: number) => cards[Math.max(0, Math.min(cards.length - 1, i))]?.focus();
+    const choose = (ids: string[]) => setChosen((c) => new Set([...c, ...ids]));
+    switch (action) {
+      case 'open': actions.view(img); return true;
+      case 'next': go(me + 1); return true;
+      case 'previous': go(me - 1); return true;
+      case 'extend-next':
+      case 'extend-previous': {
+        const other = cards[me + (action === 'extend-next' ? 1 : -1)];
+        choose([img.id, ...(other ? [other.dataset['imageId']!] : [])]);
+        other?.focus();
+        return true;
+      }
+      case 'select':
+        setChosen((c) => {
+          const n = new Set(c);
+          if (n.has(img.id)) n.delete(img.id);
+          else n.add(img.id);
+          return n;
+        });
+        return true;
+    }
+    if (locked) return false;
+    const group = chosen.size > 0 && chosen.has(img.id) ? [...chosen].flatMap((i) => byId.get(i) ?? []) : [img];
+    switch (action) {
+      case 'eye-right': fileTo(group, 'OD'); return true;
+      case 'eye-left': fileTo(group, 'OS'); return true;
+      case 'other-eye': if (eye) fileTo([img], otherEye(eye)); return !!eye;
+      case 'best': if (eye && !img.rejected && !img.unsendable) actions.best(img, eye); return true;
+      case 'reject': if (!img.rejected) actions.reject(img); return true;
+      case 'unassign': actions.unassign(img); return true;
+      case 'ungradable': {
+        const select = eye && document.querySelector<HTMLElement>(`[data-ungradable="${eye}"]`);
+        if (select) {
+          ungradableFrom.current = img.id;
+          select.focus();
+        }
+        return !!select;
+      }
+      default: return onExam(action);
+    }
+  };
+  /** A key anywhere in the exam that is not on a photo. */
+  const onExam = (action: KeyActionId): boolean => {
+    if (action === 'next' || action === 'previous') {
+      const first = document.querySelector<HTMLElement>('[data-photo-card]');
+      first?.focus();
+      return !!first;
+    }
+    if (!exam || locked) return false;
+    if (action === 'capturing-now') {
+      void run(() => station.call('orders.setCapturingNow', { id: exam.order.id, on: !exam.order.capturingNow }));
+      return true;
+    }
+    if (action === 'complete') {
+      complete();
+      return true;
+    }
+    return false;
+  };
+  useExamKeys({ onCard, onExam });
 
   if (!orderId) return <section><p>No exam chosen. <a href="#/worklist">Back to the worklist</a></p></section>;
   if (loadError && !exam) return <section><div className="notice error" role="alert">{loadError}</div><p><a href="#/worklist">Back to the worklist</a></p></section>;
   if (!exam || exam.order.id !== orderId) return <section><p className="muted">Loading…</p></section>;
 
   const o = exam.order;
-  const locked = o.status === 'complete' || o.status === 'sent';
-  const allImages = [...exam.eyes.OD.images, ...exam.eyes.OS.images, ...exam.unknownEye];
   const weak = allImages.filter((i) => i.matchConfidence === 'weak' && !i.rejected);
   const weakIds = weak.map((i) => i.id);
   const weakRules = [...new Set(weak.map((i) => RULE_TEXT_MANY[i.matchRule ?? ''] ?? i.matchRule))].join(' or ');
   const dropOn = (imageId: string, eye: Eye) => void run(() => station.call('images.assign', { imageIds: [imageId], orderId: o.id, eye }));
+  // Where the focus goes when nothing else holds it: a photo that needs an eye, else the first photo.
+  const homeId = (exam.unknownEye[0] ?? allImages.find((i) => !i.rejected))?.id ?? null;
+  const reasons = settings?.ungradableReasons ?? [];
+  const afterUngradable = () => {
+    const from = ungradableFrom.current;
+    ungradableFrom.current = null;
+    focusNext(from ? { id: from } : { id: '', selector: '[data-focus-home]' });
+  };
 
   return (
     <section className="wl-exam" aria-label="Exam">
       <div className="wl-exam-head">
-        <a href="#/worklist" className="button">← Worklist</a>
+        <a href="#/worklist" className="button" data-back>← Worklist</a>
         <div className="wl-patient-head">
           <h1 data-testid="patient-name">{o.name}</h1>
           <div className="wl-patient-facts">
@@ -309,7 +244,9 @@ export function ExamScreen() {
               className={`button${o.capturingNow ? ' primary' : ''}`}
               aria-pressed={o.capturingNow}
               onClick={() => void run(() => station.call('orders.setCapturingNow', { id: o.id, on: !o.capturingNow }))}
-              title="While this is on, photos that do not say which patient they show are filed under this exam (you are asked to check them)"
+              title="Key C. While this is on, photos that do not say which patient they show are filed under this exam (you are asked to check them)"
+              aria-keyshortcuts="C"
+              data-focus-home={homeId === null || undefined}
             >
               {o.capturingNow ? '● Capturing now' : '○ Capturing now'}
             </button>
@@ -338,15 +275,15 @@ export function ExamScreen() {
       )}
       {exam.unknownEye.length > 0 && (
         <section className="wl-which-eye" aria-label="Which eye?" data-testid="which-eye">
-          <h2>Which eye? The file does not say.</h2>
+          <h2>Which eye? The file does not say. <span className="muted wl-which-keys">Press <kbd>R</kbd> or <kbd>L</kbd> on a photo; <kbd>Space</kbd> chooses several.</span></h2>
           <div className="wl-cards">
-            {exam.unknownEye.map((img, i) => <PhotoCard key={img.id} img={img} eye={null} bestRule={null} locked={locked} actions={actions} index={i} />)}
+            {exam.unknownEye.map((img, i) => <PhotoCard key={img.id} img={img} eye={null} bestRule={null} locked={locked} actions={actions} index={i} chosen={chosen.has(img.id)} home={img.id === homeId} />)}
           </div>
         </section>
       )}
       <div className="wl-columns">
-        <EyeColumn exam={exam} eye="OD" reasons={settings?.ungradableReasons ?? []} locked={locked} actions={actions} onDropImage={dropOn} />
-        <EyeColumn exam={exam} eye="OS" reasons={settings?.ungradableReasons ?? []} locked={locked} actions={actions} onDropImage={dropOn} />
+        <EyeColumn exam={exam} eye="OD" reasons={reasons} locked={locked} actions={actions} onDropImage={dropOn} chosen={chosen} homeId={homeId} onMarked={afterUngradable} />
+        <EyeColumn exam={exam} eye="OS" reasons={reasons} locked={locked} actions={actions} onDropImage={dropOn} chosen={chosen} homeId={homeId} onMarked={afterUngradable} />
       </div>
       {dragging && !locked && (
         <div
@@ -369,17 +306,30 @@ export function ExamScreen() {
         ) : (
           <>
             {exam.blockers.length > 0 && <ul className="wl-blockers" data-testid="blockers">{exam.blockers.map((b) => <li key={b}>{b}</li>)}</ul>}
-            <button
-              className="button primary big"
-              disabled={busy || exam.blockers.length > 0}
-              onClick={() => void run(async () => { await station.call('exam.complete', { orderId: o.id }); say(`Exam complete: ${sendPromise(exam)}.`); })}
-            >
+            <button className="button primary big" disabled={busy || exam.blockers.length > 0} onClick={complete} data-complete aria-keyshortcuts="Control+Enter" title="Ctrl+Enter">
               ✓ Complete exam
             </button>
           </>
         )}
-        <span className="muted small">Keys on a photo: B best · M other eye · R reject · U unassigned · Enter view large · drag a photo to the other eye</span>
+        <span className="muted small wl-keys-hint">Keys on a photo: <kbd>R</kbd>/<kbd>L</kbd> right/left eye · <kbd>B</kbd> best · <kbd>X</kbd> reject · <kbd>G</kbd> ungradable · <kbd>Ctrl+Enter</kbd> complete · <kbd>?</kbd> all keys</span>
       </footer>
+      {viewing && (
+        <ImageDetail
+          id={viewing}
+          onClose={() => setViewing(null)}
+          list={allImages.map((i) => i.id)}
+          onShow={setViewing}
+          onKey={locked ? undefined : (action, imageId) => {
+            const img = byId.get(imageId);
+            if (!img) return false;
+            if (action === 'eye-right' || action === 'eye-left') fileTo([img], action === 'eye-right' ? 'OD' : 'OS');
+            else if (action === 'best' && img.eye && !img.rejected && !img.unsendable) actions.best(img, img.eye);
+            else if (action === 'reject' && !img.rejected) actions.reject(img);
+            else return false;
+            return true;
+          }}
+        />
+      )}
       {rejecting && (
         <RejectDialog
           image={rejecting}
@@ -388,7 +338,12 @@ export function ExamScreen() {
           onDone={(reason) => {
             const img = rejecting;
             setRejecting(null);
-            void run(async () => { await station.call('images.reject', { imageId: img.id, reason }); say(`${img.fileName} rejected: ${reason}.`); });
+            const next = focusAfterMove(cardsOnScreen(), [img.id], null);
+            void run(async () => {
+              await station.call('images.reject', { imageId: img.id, reason });
+              if (next) focusNext(next);
+              say(`${img.fileName} rejected: ${reason}.`);
+            });
           }}
         />
       )}
@@ -410,7 +365,6 @@ export function ExamScreen() {
         />
       )}
       {editing && <OrderForm order={o} onClose={() => setEditing(false)} onSaved={() => setEditing(false)} />}
-      {viewing && <ImageDetail id={viewing} onClose={() => setViewing(null)} />}
     </section>
   );
 }

@@ -1,5 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+// The large view of one photo: fit or 100 % (Z, to judge focus), previous / next (← →) through the
+// photos of the screen that opened it, and, from an exam, the same keys as on a photo there
+// (R / L eye, B best, X or Delete reject). A modal: Tab stays inside, Esc closes, focus goes back.
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useStationQuery } from '../use-station.ts';
+import { useFocusTrap } from '../focus.ts';
+import { isTyping, keyAction, keysOf, type KeyActionId } from '../keymap.ts';
 import { station } from '../bridge.ts';
 import { EyeBadge, QualityBadge, StatusBadge } from '../components/Badges.tsx';
 import { formatBytes, formatDateTime } from '../format.ts';
@@ -12,17 +17,47 @@ const LABELS: Record<string, string> = {
   width: 'Width (px)', height: 'Height (px)', pixelSpacingMm: 'Pixel spacing (mm)', format: 'Format',
 };
 
-export function ImageDetail({ id, onClose }: { id: string; onClose: () => void }) {
+export interface ImageDetailProps {
+  id: string;
+  onClose: () => void;
+  /** The photos to step through with ← and → (the screen's order), and how to show another. */
+  list?: string[];
+  onShow?: (id: string) => void;
+  /** The exam's actions for R, L, B, X on the photo shown; true when the key did something. */
+  onKey?: (action: KeyActionId, imageId: string) => boolean;
+}
+
+export function ImageDetail({ id, onClose, list, onShow, onKey }: ImageDetailProps) {
   const { data, error } = useStationQuery('images.get', { id }, ['images.changed']);
   const [actionError, setActionError] = useState<string | null>(null);
-  const closeRef = useRef<HTMLButtonElement>(null);
+  const [zoom, setZoom] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useFocusTrap(ref, onClose);
 
+  const at = list ? list.indexOf(id) : -1;
+  const step = (by: number) => {
+    const next = list && at >= 0 ? list[at + by] : undefined;
+    if (next && onShow) {
+      setZoom(false);
+      onShow(next);
+    }
+  };
+  // Its keys wherever the focus is while it is the topmost modal (a disabled button loses focus).
+  const onKeyDown = useEffectEvent((e: KeyboardEvent) => {
+    const modals = document.querySelectorAll('[aria-modal="true"]');
+    if (modals[modals.length - 1] !== ref.current || e.defaultPrevented) return;
+    if (isTyping(e.target) || (e.target instanceof HTMLButtonElement && (e.key === 'Enter' || e.key === ' '))) return;
+    const action = keyAction(e, 'large-view');
+    if (action === 'next' || action === 'previous') step(action === 'next' ? 1 : -1);
+    else if (action === 'zoom') setZoom((z) => !z);
+    else if (!action || !onKey?.(action, id)) return;
+    e.preventDefault();
+  });
   useEffect(() => {
-    closeRef.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+    const on = (e: KeyboardEvent) => onKeyDown(e);
+    window.addEventListener('keydown', on);
+    return () => window.removeEventListener('keydown', on);
+  }, []);
 
   const retry = async () => {
     try {
@@ -34,16 +69,29 @@ export function ImageDetail({ id, onClose }: { id: string; onClose: () => void }
   };
 
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Image detail" data-testid="image-detail">
-      <div className="detail">
+    <div className="overlay">
+      <div ref={ref} className="detail" role="dialog" aria-modal="true" aria-label={`Large view of ${data?.fileName ?? 'the photo'}`} data-testid="image-detail" tabIndex={-1} data-autofocus>
         <div className="detail-head">
-          <h2>{data?.fileName ?? 'Image'}</h2>
-          <button ref={closeRef} className="button" onClick={onClose}>Close (Esc)</button>
+          <h2>{data?.fileName ?? 'Image'}{list && at >= 0 && <span className="muted detail-count"> · {at + 1} of {list.length}</span>}</h2>
+          <div className="detail-tools">
+            {list && <button type="button" className="button" onClick={() => step(-1)} disabled={at <= 0} aria-keyshortcuts="ArrowLeft">← Previous</button>}
+            {list && <button type="button" className="button" onClick={() => step(1)} disabled={at < 0 || at >= list.length - 1} aria-keyshortcuts="ArrowRight">Next →</button>}
+            <button type="button" className="button" onClick={() => setZoom(!zoom)} aria-pressed={zoom} data-testid="zoom" title={`Key ${keysOf('zoom')}`}>{zoom ? 'Fit (Z)' : '100 % (Z)'}</button>
+            {onKey && (
+              <>
+                <button type="button" className="button eye-od" onClick={() => onKey('eye-right', id)} title="Key R">Right eye <kbd>R</kbd></button>
+                <button type="button" className="button eye-os" onClick={() => onKey('eye-left', id)} title="Key L">Left eye <kbd>L</kbd></button>
+                <button type="button" className="button" onClick={() => onKey('best', id)} title="Key B">★ Best <kbd>B</kbd></button>
+                <button type="button" className="button danger" onClick={() => onKey('reject', id)} title={`Key ${keysOf('reject')}`}>Reject <kbd>X</kbd></button>
+              </>
+            )}
+            <button type="button" className="button" onClick={onClose} data-close>Close (Esc)</button>
+          </div>
         </div>
         {error && <div className="notice error" role="alert">{error}</div>}
         {data && (
           <div className="detail-body">
-            <div className="detail-image">
+            <div className={`detail-image${zoom ? ' zoom' : ''}`} data-testid="detail-image" data-zoom={zoom ? '100' : 'fit'}>
               {data.fullUrl ? <img src={data.fullUrl} alt={`Full-size photo ${data.fileName}`} /> : <div className="no-thumb large">{data.status === 'error' ? data.error : data.previewNote ?? 'No preview'}</div>}
             </div>
             <div className="detail-facts">

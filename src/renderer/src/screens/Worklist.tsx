@@ -9,9 +9,12 @@ import { OrderForm } from '../components/OrderForm.tsx';
 import { ShiftRequired } from '../components/Shift.tsx';
 import { ProviderStatusBar, WorklistSourcesDialog } from '../components/WorklistSources.tsx';
 import { age, dayTitle, localDay, shiftDay, STATUS_TEXT, timeHm } from '../worklist-text.ts';
+import { isTyping, keyAction } from '../keymap.ts';
+import { pendingFocus } from '../focus.ts';
 import '../worklist.css';
 
-const ROW_HEIGHT = 76;
+// Three short lines fit (status, capturing now, what needs a look): nothing spills into the next row.
+const ROW_HEIGHT = 88;
 
 export const openExam = (id: string) => {
   location.hash = `#/exam/${id}`;
@@ -20,15 +23,17 @@ export const openExam = (id: string) => {
 function EyeCell({ eye, s }: { eye: 'OD' | 'OS'; s: OrderSummary['eyes']['OD'] }) {
   const label = eye === 'OD' ? 'Right' : 'Left';
   if (s.gradable === 'ungradable') {
-    return <div className="wl-eye ungradable" data-eye={eye}><b>{label}</b> Ungradable: {s.ungradableReason}</div>;
+    return <div className="wl-eye ungradable" data-eye={eye}><span className="wl-line" title={`Ungradable: ${s.ungradableReason ?? ''}`}><b>{label}</b> Ungradable: {s.ungradableReason}</span></div>;
   }
-  if (s.imageCount === 0) return <div className="wl-eye none" data-eye={eye}><b>{label}</b> No photo yet</div>;
+  if (s.imageCount === 0) return <div className="wl-eye none" data-eye={eye}><span className="wl-line"><b>{label}</b> No photo yet</span></div>;
   const grad = { yes: ['ok', '✓ Gradable'], no: ['bad', '✕ Retake'], unknown: ['check', '? Check quality'], none: ['', ''], ungradable: ['', ''] }[s.gradable];
   return (
     <div className="wl-eye" data-eye={eye}>
-      <b>{label}</b> {s.imageCount} photo{s.imageCount === 1 ? '' : 's'}
-      <span className={`wl-chip ${s.best === 'picked' ? 'ok' : ''}`}>{s.best === 'picked' ? '★ Best chosen' : '☆ Best: automatic'}</span>
-      <span className={`wl-chip ${grad[0]}`}>{grad[1]}</span>
+      <span className="wl-line"><b>{label}</b> {s.imageCount} photo{s.imageCount === 1 ? '' : 's'}</span>
+      <span className="wl-line">
+        <span className={`wl-chip ${grad[0]}`}>{grad[1]}</span>
+        {s.best === 'picked' && <span className="wl-chip ok" title="Best image chosen by the operator (otherwise the station chooses it)">★ Best chosen</span>}
+      </span>
     </div>
   );
 }
@@ -57,13 +62,20 @@ export function WorklistScreen() {
   }, [items.length, selected]);
 
   useEffect(() => {
+    if (pendingFocus.search) {
+      pendingFocus.search = false;
+      searchRef.current?.focus();
+    } else if (document.activeElement === document.body) {
+      listRef.current?.focus();
+    }
+    // The key map (keymap.ts): "/" search, N new walk-in patient.
     const onKey = (e: KeyboardEvent) => {
-      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
-      if (typing || e.altKey || e.ctrlKey || e.metaKey || document.querySelector('[aria-modal="true"]')) return;
-      if (e.key === '/') {
+      if (e.defaultPrevented || isTyping(e.target) || document.querySelector('[aria-modal="true"]')) return;
+      const action = keyAction(e, 'worklist');
+      if (action === 'search') {
         e.preventDefault();
         searchRef.current?.focus();
-      } else if (e.key === 'n' || e.key === 'N') {
+      } else if (action === 'new-walk-in') {
         e.preventDefault();
         setShowForm(true);
       }
@@ -71,6 +83,13 @@ export function WorklistScreen() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+
+  // The list takes the focus once it has rows, unless the operator is already somewhere.
+  const hasRows = items.length > 0;
+  useEffect(() => {
+    const at = document.activeElement;
+    if (hasRows && (!at || at === document.body || at.matches('main h1'))) listRef.current?.focus();
+  }, [hasRows]);
 
   const move = (to: number) => {
     const next = Math.max(0, Math.min(items.length - 1, to));
@@ -148,6 +167,7 @@ export function WorklistScreen() {
         role="listbox"
         aria-label="Orders"
         tabIndex={0}
+        data-focus-home
         onKeyDown={onListKey}
         aria-activedescendant={items[selected] ? `order-${items[selected].id}` : undefined}
         hidden={items.length === 0}
@@ -175,10 +195,14 @@ export function WorklistScreen() {
                   <span className="muted">ID {o.patientId}{o.birthDate ? ` · ${o.birthDate} (${age(o.birthDate)})` : ''}{o.source === 'walk-in' ? ' · walk-in' : ''}</span>
                 </span>
                 <span className="wl-state">
-                  <span className={`badge wl-status ${o.status}`}>{STATUS_TEXT[o.status]}</span>
-                  {o.capturingNow && <span className="badge wl-now">● Capturing now</span>}
-                  {o.unknownEyeCount > 0 && <span className="wl-chip check">{o.unknownEyeCount} need an eye</span>}
-                  {o.weakCount > 0 && (o.status === 'scheduled' || o.status === 'capturing') && <span className="wl-chip check" title="Linked by file name or 'capturing now': check them in the exam">{o.weakCount} to check</span>}
+                  <span className="wl-line"><span className={`badge wl-status ${o.status}`}>{STATUS_TEXT[o.status]}</span></span>
+                  {o.capturingNow && <span className="wl-line"><span className="badge wl-now">● Capturing now</span></span>}
+                  {(o.unknownEyeCount > 0 || (o.weakCount > 0 && (o.status === 'scheduled' || o.status === 'capturing'))) && (
+                    <span className="wl-line">
+                      {o.unknownEyeCount > 0 && <span className="wl-chip check">{o.unknownEyeCount} need an eye</span>}
+                      {o.weakCount > 0 && (o.status === 'scheduled' || o.status === 'capturing') && <span className="wl-chip check" title="Linked by file name or 'capturing now': check them in the exam">{o.weakCount} to check</span>}
+                    </span>
+                  )}
                 </span>
                 <EyeCell eye="OD" s={o.eyes.OD} />
                 <EyeCell eye="OS" s={o.eyes.OS} />
