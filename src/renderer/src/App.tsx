@@ -74,7 +74,7 @@ export function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <div className="brand" aria-label="Capture Station">
+        <div className="brand">
           <span className="brand-mark" aria-hidden>◉</span><span className="brand-name"> Capture Station</span>
         </div>
         <nav className="tabs" aria-label="Screens">

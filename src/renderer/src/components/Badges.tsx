@@ -32,7 +32,8 @@ export function QualityBadge({ quality }: { quality: Image['quality'] }) {
   const first = quality.verdict !== 'good' ? quality.reasons[0] : undefined;
   const more = quality.reasons.length - 1;
   return (
-    <span className={`badge quality ${quality.verdict}`} title={reasons} aria-label={`Quality: ${VERDICT_TEXT[quality.verdict]}. ${reasons}`}>
+    <span className={`badge quality ${quality.verdict}`} title={reasons}>
+      <span className="sr-only">Quality: </span>
       {quality.verdict === 'good' ? '✓' : quality.verdict === 'retake' ? '✕' : '!'} {VERDICT_TEXT[quality.verdict]}
       {first && (
         <span className="reason">
@@ -41,6 +42,7 @@ export function QualityBadge({ quality }: { quality: Image['quality'] }) {
           {more > 0 && <span className="more"> +{more}</span>}
         </span>
       )}
+      <span className="sr-only">. {reasons}</span>
     </span>
   );
 }

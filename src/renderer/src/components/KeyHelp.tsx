@@ -12,7 +12,7 @@ const WHERE: Record<KeyScope, string> = {
 
 export function KeyHelp({ onClose }: { onClose: () => void }) {
   return (
-    <Dialog title="Keys" onClose={onClose} wide testId="key-help">
+    <Dialog title="Keys" onClose={onClose} wide testId="key-help" readOnly>
       <p className="muted">The same key means the same thing on every screen. Keys do nothing while you type in a field.</p>
       <div className="key-help-groups">
         {(Object.keys(WHERE) as KeyScope[]).map((scope) => (

@@ -83,7 +83,8 @@ export function PhotoCard({ img, eye, bestRule, locked, actions, index, chosen, 
         e.dataTransfer.effectAllowed = 'move';
       }}
     >
-      <button className="wl-thumb" onClick={() => actions.view(img)} tabIndex={-1} aria-label={`View ${img.fileName} large`}>
+      <button className="wl-thumb" onClick={() => actions.view(img)} tabIndex={-1}>
+        <span className="sr-only">View {img.fileName} large</span>
         {img.thumbnailUrl ? <img src={img.thumbnailUrl} alt="" draggable={false} /> : <span className="no-thumb">{img.previewNote ?? 'No preview'}</span>}
         <span className="wl-num">{index + 1}</span>
         {chosen && <span className="wl-chosen-flag" aria-hidden>✓ Chosen</span>}

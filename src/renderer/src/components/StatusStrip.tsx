@@ -56,7 +56,7 @@ export function StatusStrip({ onCamerasScreen, onKeys }: { onCamerasScreen: bool
   const [first, ...rest] = items;
   const capturing = now.data;
   return (
-    <div className="status-strip" data-testid="status-strip" aria-label="Status">
+    <div className="status-strip" data-testid="status-strip" role="region" aria-label="Status">
       {capturing && (
         <div className="strip-now" data-testid="strip-capturing" role="status">
           <span className="strip-dot" aria-hidden>●</span>

@@ -33,7 +33,7 @@ export function ProviderStatusBar({ onOpen }: { onOpen: () => void }) {
   const { data } = useStationQuery('worklist.providers', {}, ['providers.changed']);
   const active = (data?.items ?? []).filter((p) => p.state !== 'off');
   return (
-    <div className="wl-providers" aria-label="Worklist sources">
+    <div className="wl-providers" role="group" aria-label="Worklist sources">
       {active.length === 0 ? <span className="muted">Orders are entered here (no clinic worklist connected).</span> : active.map((p) => <ProviderLine key={p.id} p={p} />)}
       <button className="button small" onClick={onOpen}>Worklist sources…</button>
     </div>

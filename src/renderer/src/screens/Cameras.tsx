@@ -91,7 +91,7 @@ export function CamerasScreen() {
       {(list.error || photos.error) && <div className="notice error" role="alert">{list.error ?? photos.error}</div>}
       {watch?.problem && <div className="notice error" role="alert">{watch.problem} Call IT.</div>}
 
-      <div className="camera-cards" aria-label="Plugged in">
+      <div className="camera-cards" role="group" aria-label="Plugged in">
         {cameras.length === 0 && (
           <div className="empty camera-empty">
             <p><strong>No camera plugged in.</strong></p>
@@ -130,7 +130,7 @@ export function CamerasScreen() {
           ) : (
             <span>No exam is marked “capturing now”: a burst gets its eye and waits in the <strong>Unassigned</strong> tray.</span>
           )}
-          <span className="keys" aria-label="Keyboard shortcuts">
+          <span className="keys" role="group" aria-label="Keyboard shortcuts">
             <kbd>↑</kbd><kbd>↓</kbd> choose a burst · <kbd>R</kbd> right eye (OD) · <kbd>L</kbd> left eye (OS)
           </span>
         </div>

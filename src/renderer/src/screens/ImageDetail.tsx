@@ -95,6 +95,7 @@ export function ImageDetail({ id, onClose, list, onShow, onKey }: ImageDetailPro
               {data.fullUrl ? <img src={data.fullUrl} alt={`Full-size photo ${data.fileName}`} /> : <div className="no-thumb large">{data.status === 'error' ? data.error : data.previewNote ?? 'No preview'}</div>}
             </div>
             <div className="detail-facts">
+              {data.orderId && !onKey && <a className="button detail-exam" href={`#/exam/${encodeURIComponent(data.orderId)}`}>Open the exam{data.orderLabel ? ` of ${data.orderLabel}` : ''}</a>}
               <div className="row-title">
                 {data.status !== 'error' && <EyeBadge eye={data.laterality} />}
                 <StatusBadge image={data} />

@@ -92,9 +92,9 @@ export function InboxScreen() {
                       <span className="wl-inbox-exam" data-testid="inbox-exam">
                         <b>Exam</b>{' '}
                         {img.orderId ? (
-                          <a href={`#/exam/${img.orderId}`} onClick={(e) => e.stopPropagation()}>{img.orderLabel ?? 'open'}{img.eye ? ` · ${img.eye}` : ' · eye not known'}</a>
+                          <span className="wl-inbox-link">{img.orderLabel ?? 'open'}{img.eye ? ` · ${img.eye}` : ' · eye not known'}</span>
                         ) : (
-                          <a href="#/unassigned" onClick={(e) => e.stopPropagation()}>{img.rejected ? 'Rejected' : 'Unassigned'}</a>
+                          <span className="wl-inbox-link">{img.rejected ? 'Rejected' : 'Unassigned'}</span>
                         )}
                         {img.matchConfidence === 'weak' && <span className="wl-chip check">check link</span>}
                       </span>
