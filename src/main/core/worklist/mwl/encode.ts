@@ -20,57 +20,96 @@ export interface OutElement {
 const CHARSET_VRS = new Set(['PN', 'LO', 'SH', 'ST', 'LT', 'UT', 'UC']);
 // Explicit VR with a 4-byte length (PS3.5 7.1.2).
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+// Printable ASCII is the same bytes in every set and needs no normalising: most values are.
+const PLAIN = /^[\x20-\x7e]*$/;
 
-function textBytes(vr: string, value: string, charset: DicomCharset): Buffer {
-  const raw = CHARSET_VRS.has(vr) ? encodeText(value, charset) : Buffer.from(transliterate(value), 'latin1');
-  if (raw.length % 2 === 0) return raw;
-  return Buffer.concat([raw, Buffer.from([vr === 'UI' ? 0x00 : 0x20])]);
+/** A value's bytes: plain ASCII stays a string (written straight into the identifier), the rest is encoded. */
+function textBytes(vr: string, value: string, charset: DicomCharset): string | Buffer {
+  if (PLAIN.test(value)) return value;
+  return CHARSET_VRS.has(vr) ? encodeText(value, charset) : Buffer.from(transliterate(value), 'latin1');
 }
 
-function header(tag: number, vr: string, length: number, explicit: boolean): Buffer {
-  const long = !explicit || LONG_VRS.has(vr);
-  const b = Buffer.alloc(explicit && long ? 12 : 8);
-  b.writeUInt16LE(tag >>> 16, 0);
-  b.writeUInt16LE(tag & 0xffff, 2);
-  if (!explicit) {
-    b.writeUInt32LE(length, 4);
-  } else if (long) {
-    b.write(vr, 4, 'latin1');
-    b.writeUInt32LE(length, 8);
-  } else {
-    if (length > 0xffff) throw new Error(`value too long for ${vr}`);
-    b.write(vr, 4, 'latin1');
-    b.writeUInt16LE(length, 6);
-  }
-  return b;
+// The identifier is written in two passes: `measure` turns the elements into a tree of encoded
+// values with their lengths (tag order at every level), `write` puts it into one buffer. A day's
+// list is hundreds of identifiers, so no element gets a buffer of its own for its header.
+interface Sized {
+  tag: number;
+  vr: string;
+  /** The value (text; padded to even length when written): printable ASCII as is, else its bytes; null for a sequence. */
+  bytes: string | Buffer | null;
+  items: Measured[];
+  /** The value's length: the bytes, or the items with their 8-byte item headers. */
+  length: number;
 }
 
-function itemBytes(elements: readonly OutElement[], explicit: boolean, charset: DicomCharset): Buffer {
-  const body = encodeElements(elements, explicit, charset);
-  const h = Buffer.alloc(8);
-  h.writeUInt16LE(0xfffe, 0);
-  h.writeUInt16LE(0xe000, 2);
-  h.writeUInt32LE(body.length, 4);
-  return Buffer.concat([h, body]);
+const headerLength = (vr: string, explicit: boolean): number => (explicit && LONG_VRS.has(vr) ? 12 : 8);
+
+interface Measured {
+  sized: Sized[];
+  length: number;
 }
 
-function encodeElements(elements: readonly OutElement[], explicit: boolean, charset: DicomCharset): Buffer {
-  const parts: Buffer[] = [];
+function measure(elements: readonly OutElement[], explicit: boolean, charset: DicomCharset): Measured {
+  const sized: Sized[] = [];
+  let length = 0;
   for (const e of [...elements].sort((a, b) => a.tag - b.tag)) {
+    let node: Sized;
     if (typeof e.value === 'string') {
-      const v = textBytes(e.vr, e.value, charset);
-      parts.push(header(e.tag, e.vr, v.length, explicit), v);
+      const bytes = textBytes(e.vr, e.value, charset);
+      node = { tag: e.tag, vr: e.vr, bytes, items: [], length: bytes.length + (bytes.length % 2) };
+      if (explicit && !LONG_VRS.has(e.vr) && node.length > 0xffff) throw new Error(`value too long for ${e.vr}`);
     } else {
-      const items = e.value.map((item) => itemBytes(item, explicit, charset));
-      const length = items.reduce((n, b) => n + b.length, 0);
-      parts.push(header(e.tag, 'SQ', length, explicit), ...items);
+      const items = e.value.map((item) => measure(item, explicit, charset));
+      node = { tag: e.tag, vr: 'SQ', bytes: null, items, length: items.reduce((n, i) => n + 8 + i.length, 0) };
+    }
+    sized.push(node);
+    length += headerLength(node.vr, explicit) + node.length;
+  }
+  return { sized, length };
+}
+
+function writeHeader(out: Buffer, at: number, tag: number, vr: string, length: number, explicit: boolean): number {
+  out.writeUInt16LE(tag >>> 16, at);
+  out.writeUInt16LE(tag & 0xffff, at + 2);
+  if (!explicit) {
+    out.writeUInt32LE(length, at + 4);
+    return at + 8;
+  }
+  out.write(vr, at + 4, 'latin1');
+  if (LONG_VRS.has(vr)) {
+    out.writeUInt16LE(0, at + 6);
+    out.writeUInt32LE(length, at + 8);
+    return at + 12;
+  }
+  out.writeUInt16LE(length, at + 6);
+  return at + 8;
+}
+
+function write(out: Buffer, at: number, sized: readonly Sized[], explicit: boolean): number {
+  for (const e of sized) {
+    at = writeHeader(out, at, e.tag, e.vr, e.length, explicit);
+    if (e.bytes !== null) {
+      at += typeof e.bytes === 'string' ? out.write(e.bytes, at, 'latin1') : e.bytes.copy(out, at);
+      if (e.bytes.length % 2) out[at++] = e.vr === 'UI' ? 0x00 : 0x20;
+      continue;
+    }
+    for (const item of e.items) {
+      out.writeUInt16LE(0xfffe, at);
+      out.writeUInt16LE(0xe000, at + 2);
+      out.writeUInt32LE(item.length, at + 4);
+      at = write(out, at + 8, item.sized, explicit);
     }
   }
-  return Buffer.concat(parts);
+  return at;
 }
 
 /** The identifier's bytes (defined lengths throughout; elements in tag order at every level). */
 export function encodeIdentifier(elements: readonly OutElement[], transferSyntaxUid: string, charset: DicomCharset): Buffer {
   if (transferSyntaxUid !== IMPLICIT_LE && transferSyntaxUid !== EXPLICIT_LE) throw new Error('unsupported transfer syntax');
-  return encodeElements(elements, transferSyntaxUid === EXPLICIT_LE, charset);
+  const explicit = transferSyntaxUid === EXPLICIT_LE;
+  const { sized, length } = measure(elements, explicit, charset);
+  const out = Buffer.alloc(length);
+  const end = write(out, 0, sized, explicit);
+  if (end !== length) throw new Error('identifier length mismatch');
+  return out;
 }
