@@ -149,12 +149,23 @@ export class StationScp extends dimse.Scp {
     ctx.activity.worklistQuery(this.callingAe);
     const fail = (comment: string): void => {
       const response = dimse.responses.CFindResponse.fromRequest(request);
+      response.setAffectedSopClassUid(request.getAffectedSopClassUid()); // the library's default is Study Root
       response.setStatus(0xc001); // Failed: unable to process
       response.setErrorComment(comment);
       callback([response]);
     };
     if (!ctx.findWorklist) return fail('No worklist on this station');
-    ctx.findWorklist(request, { callingAe: this.callingAe, calledAe: this.calledAe, camera: this.camera }).then(callback, (err: unknown) => {
+    // The library writes each response as its own PDUs, one socket write each (1,000 for a list of
+    // 500): corked, they leave in one writev and as few, full TCP segments as the list needs.
+    const send = (list: responses.CFindResponse[]): void => {
+      this.remote.cork();
+      try {
+        callback(list);
+      } finally {
+        this.remote.uncork();
+      }
+    };
+    ctx.findWorklist(request, { callingAe: this.callingAe, calledAe: this.calledAe, camera: this.camera }).then(send, (err: unknown) => {
       ctx.log.error({ associationId: ctx.associationId, code: (err as Error).name }, 'worklist query failed');
       fail('Worklist query failed');
     });
