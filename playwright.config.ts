@@ -9,6 +9,8 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   outputDir: 'test-results',
+  // One temp folder for the run, removed at its end (test/temp-root.ts).
+  globalSetup: './test/playwright-global-setup.ts',
   use: {
     viewport: { width: 1400, height: 900 },
     launchOptions: {

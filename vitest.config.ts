@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One temp folder for the run, removed at its end (test/temp-root.ts).
+    globalSetup: ['test/vitest-global-setup.ts'],
   },
 });

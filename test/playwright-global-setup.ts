@@ -1,0 +1,5 @@
+import { useRunTempRoot } from './temp-root.ts';
+
+export default function setup(): () => void {
+  return useRunTempRoot('playwright');
+}
