@@ -220,6 +220,9 @@ function associate(
       pduTimeout: timeouts.pduMs,
       datasetNameMap: nameMap,
     });
+    // The library leaves Nagle's algorithm on: each small PDU (the association request, the
+    // command, the release) would then wait ~40 ms for the PACS's delayed ACK.
+    (client as unknown as { network?: { socket?: { setNoDelay?(on: boolean): unknown } } }).network?.socket?.setNoDelay?.(true);
   } catch {
     return { client, done: Promise.resolve({ kind: 'no-answer', code: 'ERROR' }) };
   }
