@@ -63,8 +63,14 @@ export function ShiftButton() {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button className={`wl-shift${current ? '' : ' missing'}`} onClick={() => setOpen(true)} data-testid="shift-button" title="Change who is working">
-        {!loaded ? '…' : current ? <><span className="wl-shift-label">Working: </span><b>{current.name}</b></> : 'Who is working? Choose your name'}
+      <button
+        className={`wl-shift${current ? '' : ' missing'}`}
+        onClick={() => setOpen(true)}
+        data-testid="shift-button"
+        title={current ? 'Change who is working' : 'Who is working? Choose your name'}
+      >
+        {/* Short enough for the narrowest top bar (a cut-off "Who is work…" was seen at 1400 px). */}
+        {!loaded ? '…' : current ? <><span className="wl-shift-label">Working: </span><b>{current.name}</b></> : 'Who is working?'}
       </button>
       {open && <ShiftDialog onClose={() => setOpen(false)} />}
     </>
