@@ -2,7 +2,11 @@
 // The DICOM listener with DCMTK as the camera, in one run:
 // (1) receive-and-store throughput: N OP images (default 200, 3000x2000 JPEG Baseline made by
 //     img2dcm -oph) sent by one dcmsend to the station, and the same files to DCMTK's own storescp
-//     (ratioToStorescp = station throughput / storescp throughput; the thumbnail and hint may follow);
+//     (ratioToStorescp = station throughput / storescp throughput; the thumbnail and hint may follow),
+//     the station's CPU time and garbage collections while it receives, storescp's CPU time, and
+//     the fsync floor: a plain Node loop that writes and fsyncs files of the same sizes one after
+//     the other (what "Success only once durable" costs at least; storescp does not fsync), as
+//     fsyncFloorSeconds and ratioToFsyncFloor = floor seconds / station seconds;
 // (2) at one image every 200 ms (`paced` more images, default 50): from the end of each object's
 //     transfer (its dicom_instances row: fsynced in the spool) to its image row, with thumbnail and
 //     quality hint, committed (the images.changed event after the commit); p50/p95;
@@ -11,9 +15,11 @@
 // Every DCMTK program here runs with TCP_NODELAY=1 (DCMTK reads it from the environment): with
 // Nagle's algorithm left on, each C-STORE response from storescp waits ~40 ms for a delayed ACK,
 // which made storescp look 25 times slower than it is. The station's sockets are set no-delay.
-// Last line: one JSON object.
+// Its temp folders (about 450 MB) are removed at the end. Last line: one JSON object.
 import { parseArgs } from 'node:util';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -60,20 +66,41 @@ for (let i = 0; i < count + paced; i++) {
 const bulk = files.slice(0, count);
 const bulkBytes = bulk.reduce((n, f) => n + statSync(f).size, 0);
 
+/** User + system CPU ms of a process so far (/proc/PID/stat; clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+// (1o) The fsync floor: the same files written and fsynced one after the other by plain Node.
+const floorDir = tempDir('bench-dicom-floor');
+const contents = bulk.map((f) => readFileSync(f));
+let t = performance.now();
+for (let i = 0; i < contents.length; i++) {
+  const fh = await open(path.join(floorDir, `f${i}`), 'wx');
+  await fh.write(contents[i]!);
+  await fh.sync();
+  await fh.close();
+}
+const fsyncFloorSeconds = (performance.now() - t) / 1000;
+contents.length = 0;
+
 // (1a) DCMTK's storescp: the reference receiver (writes each object to a file, no fsync).
 const scpPort = await freePort();
 const scpDir = tempDir('bench-storescp');
 const scp = start('storescp', ['+xa', '-aet', 'REFERENCE', '-od', scpDir, String(scpPort)]);
 for (let i = 0; i < 50 && (await echo(scpPort, 'CAM1', 'REFERENCE')).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
-let t = performance.now();
+t = performance.now();
 const toScp = await send(scpPort, bulk, 'CAM1', 'REFERENCE');
 const storescpSeconds = (performance.now() - t) / 1000;
+const storescpCpuMs = cpuMsOf(scp.pid!);
 scp.kill();
 if (toScp.code !== 0) throw new Error(`dcmsend to storescp: ${toScp.out}`);
 
 // (1b) The station, in this process, quality hints on.
+const stationDir = tempDir('bench-dicom-station');
 const station = await Station.open({
-  dataDir: tempDir('bench-dicom-station'),
+  dataDir: stationDir,
   host: 'headless',
   version: 'bench',
   urls: { thumb: (id) => id, full: (id) => id },
@@ -89,9 +116,21 @@ station.events.subscribe((event, payload) => {
   for (const id of (payload as { ids: string[] }).ids) if (!committedAt.has(id)) committedAt.set(id, now);
 });
 console.error(`sending ${count} objects to storescp and to the station…`);
+let gcCount = 0;
+let gcMs = 0;
+const gcs = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcCount++;
+    gcMs += e.duration;
+  }
+});
+gcs.observe({ entryTypes: ['gc'] });
+const cpuBefore = process.cpuUsage();
 t = performance.now();
 const toStation = await send(port, bulk);
 const stationSeconds = (performance.now() - t) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
+gcs.disconnect();
 if (toStation.code !== 0) throw new Error(`dcmsend to the station: ${toStation.out}`);
 await station.dicom.intake.idle();
 await station.pipeline.idle();
@@ -158,6 +197,7 @@ const bigSeconds = (performance.now() - t) / 1000;
 await new Promise((r) => setTimeout(r, 1500)); // its image (one frame) follows the acknowledgement
 clearInterval(poll);
 host.kill('SIGTERM');
+await new Promise((r) => (host.exitCode === null ? host.once('exit', r) : r(null)));
 if (bigSend.code !== 0) throw new Error(`dcmsend of the large object: ${bigSend.out}`);
 
 const mb = (b: number) => Number((b / 1024 / 1024).toFixed(1));
@@ -167,14 +207,25 @@ const result = {
   objects: count,
   objectPixels: `${WIDTH}x${HEIGHT}`,
   avgObjectKB: Number((bulkBytes / count / 1024).toFixed(1)),
-  station: { seconds: Number(stationSeconds.toFixed(2)), objectsPerSecond: Number(stationPerSecond.toFixed(1)), mbPerSecond: Number((mb(bulkBytes) / stationSeconds).toFixed(1)) },
-  storescp: { seconds: Number(storescpSeconds.toFixed(2)), objectsPerSecond: Number(storescpPerSecond.toFixed(1)) },
+  station: {
+    seconds: Number(stationSeconds.toFixed(2)),
+    objectsPerSecond: Number(stationPerSecond.toFixed(1)),
+    mbPerSecond: Number((mb(bulkBytes) / stationSeconds).toFixed(1)),
+    // The whole process (receiving, and the images let through mid-burst), every thread.
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    gcCount,
+    gcPauseMs: Math.round(gcMs),
+  },
+  storescp: { seconds: Number(storescpSeconds.toFixed(2)), objectsPerSecond: Number(storescpPerSecond.toFixed(1)), cpuMs: storescpCpuMs },
   ratioToStorescp: Number((stationPerSecond / storescpPerSecond).toFixed(2)),
+  fsyncFloorSeconds: Number(fsyncFloorSeconds.toFixed(2)),
+  ratioToFsyncFloor: Number((fsyncFloorSeconds / stationSeconds).toFixed(2)),
   allImagesReadySeconds: Number(drainSeconds.toFixed(2)),
   paced: { objects: paced, everyMs: 200, withHint, transferEndToHintMs: { p50: Math.round(pct(50)), p95: Math.round(pct(95)), max: Math.round(latencies.at(-1)!) } },
   largeObject: { megabytes: mb(statSync(big).size), seconds: Number(bigSeconds.toFixed(2)), coldRssMB: mb(coldRss), idleRssMB: mb(idleRss), peakRssMB: mb(peakRss), peakAboveIdleMB: mb(peakRss - idleRss) },
   loadAverage: (await import('node:os')).loadavg().map((l) => Number(l.toFixed(1))),
   goals: { ratioToStorescp: 0.8, transferEndToHintP95Ms: 300, peakAboveIdleMB: 100 },
 };
+for (const d of [dir, floorDir, scpDir, stationDir, data]) rmSync(d, { recursive: true, force: true });
 console.log(JSON.stringify(result));
 process.exit(0);

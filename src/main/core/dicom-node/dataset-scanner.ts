@@ -7,6 +7,11 @@
 // ingest pipeline parses and draws like a one-frame DICOM file. A structure that cannot be DICOM is reported as soon as it is seen; one
 // that stops in the middle of an element is reported by `finish()`.
 //
+// The pixels it keeps are views of the chunks it was given, never copies (a received photo's
+// frame is most of its bytes, and each copy is garbage the collector must mark the whole heap
+// for): `compactParts()` hands them on and the caller copies them once, into the compact data set.
+// The chunks must therefore not be reused by whoever pushes them (network and file reads are not).
+//
 // Only little endian syntaxes reach here (negotiation accepts no big endian or deflated syntax).
 import { DicomStructureError } from '../metadata/dicom-structure.ts';
 import { LONG_VRS, UNDEFINED_LENGTH, isVrLetters, type DicomSyntax } from '../dicom/vocabulary.ts';
@@ -34,9 +39,10 @@ export interface PixelPlan {
 }
 
 export type ScannedPixels =
-  | { encapsulated: false; vr: string; declaredLength: number; kept: Buffer }
-  /** `kept`: the fragments of the kept frame. */
-  | { encapsulated: true; fragmentCount: number; kept: Buffer[] };
+  /** `pieces`: the kept frame as views of the pushed chunks; `kept`: the same bytes in one buffer (a copy, made when read). */
+  | { encapsulated: false; vr: string; declaredLength: number; pieces: Buffer[]; readonly kept: Buffer }
+  /** `pieces`: the fragments of the kept frame, each as views of the pushed chunks; `kept`: each fragment in one buffer (copies, made when read). */
+  | { encapsulated: true; fragmentCount: number; pieces: Buffer[][]; readonly kept: Buffer[] };
 
 export interface ScanResult {
   head: Buffer;
@@ -75,16 +81,16 @@ export class DatasetScanner {
   private offsetTable: number[] | null = null;
   private offsetTableBytes: Buffer[] = [];
   private fragmentStart = -1;
-  /** The fragment being read, when some rule may keep it. */
+  /** The fragment being read, when some rule may keep it (views). */
   private fragmentBytes: Buffer[] = [];
   private fragmentIndex = -1;
   private fragmentItemOffset = 0;
   /** Frames counted by end markers (JPEG, JPEG-LS and J2K codestreams end with FFD9). */
   private eoiFrame = 0;
-  /** Candidates for the kept frame: by the offset table, by end markers, by position (one fragment per frame). */
-  private byTable: Buffer[] = [];
-  private byEoi: Buffer[] = [];
-  private byPosition: Buffer[] = [];
+  /** Candidates for the kept frame (fragments as views): by the offset table, by end markers, by position (one fragment per frame). */
+  private byTable: Buffer[][] = [];
+  private byEoi: Buffer[][] = [];
+  private byPosition: Buffer[][] = [];
   private keptFragmentBytes = 0;
   /** This fragment did not fit the budget: it is not kept (its last bytes still count its frame). */
   private overBudget = false;
@@ -134,7 +140,7 @@ export class DatasetScanner {
     if (this.failed) throw this.failed;
     const top = this.stack.length === 1 && this.stack[0].kind === 'elements';
     if (this.skip > 0 || this.leftover.length > 0 || !top) throw truncated();
-    if (this.pixels?.encapsulated) this.pixels.kept = this.chosenFragments(this.pixels.fragmentCount);
+    if (this.pixels?.encapsulated) this.pixels.pieces = this.chosenFragments(this.pixels.fragmentCount);
     return { head: Buffer.concat(this.head), pixels: this.pixels, tail: Buffer.concat(this.tail), total: this.total };
   }
 
@@ -143,18 +149,24 @@ export class DatasetScanner {
    * element holding frame 1, and the tail. Parsed by the ingest pipeline like a file's data set.
    */
   static compact(r: ScanResult, syntax: DicomSyntax): Buffer {
-    if (!r.pixels) return Buffer.concat([r.head, r.tail]);
+    return Buffer.concat(DatasetScanner.compactParts(r, syntax));
+  }
+
+  /** The compact data set as the parts to concatenate (the kept pixels are views: nothing copied yet). */
+  static compactParts(r: ScanResult, syntax: DicomSyntax): Buffer[] {
+    if (!r.pixels) return [r.head, r.tail];
     const parts: Buffer[] = [r.head];
     if (r.pixels.encapsulated) {
       parts.push(header(0x7fe0, 0x0010, 'OB', UNDEFINED_LENGTH, syntax), itemHeader(0xe000, 0));
-      for (const f of r.pixels.kept) parts.push(itemHeader(0xe000, f.length), f);
+      for (const f of r.pixels.pieces) parts.push(itemHeader(0xe000, byteLength(f)), ...f);
       parts.push(itemHeader(0xe0dd, 0));
     } else {
-      const kept = r.pixels.kept.length % 2 ? Buffer.concat([r.pixels.kept, Buffer.alloc(1)]) : r.pixels.kept;
-      parts.push(header(0x7fe0, 0x0010, r.pixels.vr, kept.length, syntax), kept);
+      const length = byteLength(r.pixels.pieces);
+      parts.push(header(0x7fe0, 0x0010, r.pixels.vr, length + (length % 2), syntax), ...r.pixels.pieces);
+      if (length % 2) parts.push(Buffer.alloc(1));
     }
     parts.push(r.tail);
-    return Buffer.concat(parts);
+    return parts;
   }
 
   private get maxHead(): number {
@@ -175,7 +187,7 @@ export class DatasetScanner {
         const to = from + this.plan.frameBytes;
         const start = Math.max(from, this.nativeSeen);
         const end = Math.min(to, this.nativeSeen + bytes.length);
-        if (end > start) this.nativeKept.push(Buffer.from(bytes.subarray(start - this.nativeSeen, end - this.nativeSeen)));
+        if (end > start) this.nativeKept.push(bytes.subarray(start - this.nativeSeen, end - this.nativeSeen));
         this.nativeSeen += bytes.length;
         return;
       }
@@ -185,7 +197,7 @@ export class DatasetScanner {
       case 'fragment':
         this.keptFragmentBytes += bytes.length;
         if (this.keptFragmentBytes > (this.opts.maxKeptFragmentBytes ?? 128 * 1024 * 1024)) this.overBudget = true;
-        if (!this.overBudget) this.fragmentBytes.push(Buffer.from(bytes));
+        if (!this.overBudget) this.fragmentBytes.push(bytes);
         this.fragmentTail = Buffer.concat([this.fragmentTail, bytes.subarray(-8)]).subarray(-8);
         return;
       case 'drop':
@@ -197,7 +209,7 @@ export class DatasetScanner {
   private valueDone(): void {
     if (this.sink === 'native') {
       const px = this.pixels as Extract<ScannedPixels, { encapsulated: false }>;
-      px.kept = Buffer.concat(this.nativeKept);
+      px.pieces = this.nativeKept;
       this.nativeKept = [];
       this.enterTail();
     } else if (this.sink === 'offset-table') {
@@ -223,7 +235,7 @@ export class DatasetScanner {
    */
   private fragmentDone(): void {
     const { frames, keepFrame } = this.plan;
-    const bytes = this.overBudget ? Buffer.alloc(0) : Buffer.concat(this.fragmentBytes);
+    const bytes = this.overBudget ? [] : this.fragmentBytes;
     const eoi = endsWithEoi(this.fragmentTail);
     this.fragmentBytes = [];
     this.fragmentTail = Buffer.alloc(0);
@@ -239,11 +251,11 @@ export class DatasetScanner {
       if (this.eoiFrame === keepFrame) this.byEoi.push(bytes);
       if (eoi) this.eoiFrame++;
     }
-    this.keptFragmentBytes = this.byTable.concat(this.byEoi, this.byPosition).reduce((n, b) => n + b.length, 0);
+    this.keptFragmentBytes = this.byTable.concat(this.byEoi, this.byPosition).reduce((n, f) => n + byteLength(f), 0);
   }
 
   /** The kept frame's fragments, by the rule that applies to what was received. */
-  private chosenFragments(fragmentCount: number): Buffer[] {
+  private chosenFragments(fragmentCount: number): Buffer[][] {
     const { frames, keepFrame } = this.plan;
     const table = this.offsetTable ?? [];
     if (frames <= 1 || (table.length >= 2 && keepFrame < table.length)) return this.byTable;
@@ -331,12 +343,12 @@ export class DatasetScanner {
       this.region = 'pixels';
       this.plan = this.opts.pixelPlan(head);
       if (length === UNDEFINED_LENGTH) {
-        this.pixels = { encapsulated: true, fragmentCount: 0, kept: [] };
+        this.pixels = encapsulatedPixels();
         this.sink = 'drop';
         this.enter({ kind: 'fragments' });
         return size;
       }
-      this.pixels = { encapsulated: false, vr: vr ?? 'OW', declaredLength: length, kept: Buffer.alloc(0) };
+      this.pixels = nativePixels(vr ?? 'OW', length);
       this.sink = 'native';
       this.skip = length;
       if (length === 0) this.valueDone();
@@ -356,6 +368,31 @@ export class DatasetScanner {
     if (this.stack.length > MAX_DEPTH) throw malformed('sequences are nested too deeply');
     this.stack.push(ctx);
   }
+}
+
+const byteLength = (pieces: Buffer[]): number => pieces.reduce((n, b) => n + b.length, 0);
+
+function encapsulatedPixels(): Extract<ScannedPixels, { encapsulated: true }> {
+  return {
+    encapsulated: true,
+    fragmentCount: 0,
+    pieces: [],
+    get kept() {
+      return this.pieces.map((f) => (f.length === 1 ? f[0] : Buffer.concat(f)));
+    },
+  };
+}
+
+function nativePixels(vr: string, declaredLength: number): Extract<ScannedPixels, { encapsulated: false }> {
+  return {
+    encapsulated: false,
+    vr,
+    declaredLength,
+    pieces: [],
+    get kept() {
+      return Buffer.concat(this.pieces);
+    },
+  };
 }
 
 function header(group: number, element: number, vr: string, length: number, syntax: DicomSyntax): Buffer {

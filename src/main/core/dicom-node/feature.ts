@@ -74,6 +74,8 @@ export class DicomNodeFeature {
       pipeline: deps.pipeline,
       log: deps.log,
       writeFailed: (err, kind) => deps.storage.writeFailed(err, kind),
+      // Images wait while a camera is sending (the listener is made just below).
+      receiving: () => this.listener.busy(),
     });
     this.listener = new DicomListener({
       settings: () => (this.anyPort ? { ...this.cachedSettings, port: 0 } : this.cachedSettings),

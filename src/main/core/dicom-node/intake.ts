@@ -2,7 +2,8 @@
 // after the last byte of a C-STORE has arrived. The camera hears Success only once the object
 // is fsynced, renamed into the spool under its hash and recorded (dicom_instances, state
 // 'received'); the image row follows through the ingest pipeline (metadata, laterality, thumbnail,
-// quality hint, matching, events, audit). An object acknowledged but not yet an image when the
+// quality hint, matching, events, audit), after the ingest gate (ingest-gate.ts) has let it: while
+// cameras are sending, receiving comes first. An object acknowledged but not yet an image when the
 // station stopped is taken in again at the next start.
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
@@ -24,6 +25,7 @@ import { writeFailureKind, type WriteFailureKind } from '../storage/storage-stat
 import { DatasetScanner, type PixelPlan, type ScanResult } from './dataset-scanner.ts';
 import { representativeFrameIndex } from '../imaging/frame.ts';
 import type { ReceiveOutcome } from './receiver.ts';
+import { IngestGate, type GatePolicy } from './ingest-gate.ts';
 import { storeVerdict, type StoreEnd, type StoreVerdict } from './store-status.ts';
 
 export const syntaxOfTransfer = (ts: string): DicomSyntax => (ts === TS_IMPLICIT_LE ? IMPLICIT_LE_SYNTAX : EXPLICIT_LE_SYNTAX);
@@ -53,6 +55,15 @@ export function parseCompact(compact: Buffer): ParsedDicom {
   return { ...parsed, pixel: { ...parsed.pixel, numberOfFrames: 1 } };
 }
 
+/**
+ * The compact data set as a Part 10 buffer, in one copy: the kept frame's bytes are views of what
+ * was received until here (wrapInPart10 of DatasetScanner.compact would copy them twice more).
+ */
+export function compactPart10(scan: ScanResult, transferSyntaxUid: string): Buffer {
+  const parts = DatasetScanner.compactParts(scan, syntaxOfTransfer(transferSyntaxUid));
+  return Buffer.concat([wrapInPart10(Buffer.alloc(0), transferSyntaxUid), ...parts]);
+}
+
 /** Where a network object is said to come from: the camera and the SOP instance, never patient data. */
 export const networkSourcePath = (callingAe: string, sopInstanceUid: string): string => `dicom://${callingAe || 'unknown'}/${sopInstanceUid || 'unknown'}`;
 
@@ -63,6 +74,9 @@ export interface IntakeDeps {
   pipeline: IngestPipeline;
   log: Logger;
   writeFailed(err: unknown, kind: WriteFailureKind): void;
+  /** True while a C-STORE data set is arriving on any association: images wait (the ingest gate). */
+  receiving?(): boolean;
+  gatePolicy?: GatePolicy;
 }
 
 export interface StoreCommand {
@@ -91,13 +105,22 @@ export class DicomIntake {
   private readonly ingests = new Set<Promise<void>>();
   /** Spool folders known to exist (the spool never removes one), so a receive does not mkdir each time. */
   private readonly made = new Set<string>();
+  private readonly gate: IngestGate;
 
   constructor(deps: IntakeDeps) {
     this.d = deps;
+    this.gate = new IngestGate({ receiving: () => deps.receiving?.() ?? false, ...(deps.gatePolicy && { policy: deps.gatePolicy }) });
+  }
+
+  /** Images of acknowledged objects waiting for the cameras to pause. */
+  get waitingImages(): number {
+    return this.gate.waiting;
   }
 
   /** Decides what the camera is told about one received object, and queues its image. */
   async complete(outcome: ReceiveOutcome, cmd: StoreCommand, a: AssociationInfo): Promise<IntakeResult> {
+    // The object's bytes have all arrived: the quiet gap starts now (its own image waits for it too).
+    this.gate.objectEnded();
     const result = await this.decide(outcome, cmd, a);
     if (result.verdict.refusal) {
       const sourcePath = networkSourcePath(a.callingAe, result.sopInstanceUid);
@@ -129,11 +152,10 @@ export class DicomIntake {
       case 'stored':
         break;
     }
-    const syntax = syntaxOfTransfer(a.transferSyntaxUid);
     let compact: Buffer;
     let parsed: ParsedDicom;
     try {
-      compact = wrapInPart10(DatasetScanner.compact(outcome.scan, syntax), a.transferSyntaxUid);
+      compact = compactPart10(outcome.scan, a.transferSyntaxUid);
       parsed = parseCompact(compact);
     } catch (err) {
       await rm(outcome.tmpPath, { force: true });
@@ -207,8 +229,27 @@ export class DicomIntake {
   private ingest(uid: string, compact: Buffer, parsed: ParsedDicom): void {
     const row = this.d.repo.instance(uid);
     if (!row) return;
-    const task = this.takeIn(row, compact, parsed).finally(() => this.ingests.delete(task));
+    // Held through a burst, the compact data set may be let go and read again from the spool.
+    let kept: { compact: Buffer; parsed: ParsedDicom } | null = { compact, parsed };
+    const run = async (): Promise<void> => {
+      const c = kept ?? (await this.reload(row).catch((err: unknown) => this.unreadable(row, err)));
+      kept = null;
+      if (c) await this.takeIn(row, c.compact, c.parsed);
+    };
+    const task = this.gate.pass(run, compact.length, () => (kept = null)).finally(() => this.ingests.delete(task));
     this.ingests.add(task);
+  }
+
+  /** The compact data set of an object in the spool, read and scanned again. */
+  private async reload(row: InstanceRow): Promise<{ compact: Buffer; parsed: ParsedDicom }> {
+    const scan = await scanSpoolFile(this.d.spool.pathFor(row.sha256), syntaxOfTransfer(row.transfer_syntax_uid));
+    const compact = compactPart10(scan, row.transfer_syntax_uid);
+    return { compact, parsed: parseCompact(compact) };
+  }
+
+  private unreadable(row: InstanceRow, err: unknown): null {
+    this.d.log.error({ associationId: row.association_id, code: (err as { code?: string }).code ?? (err as Error).name }, 'dicom object in the spool could not be read again');
+    return null;
   }
 
   private async takeIn(row: InstanceRow, compact: Buffer, parsed: ParsedDicom): Promise<void> {
@@ -244,15 +285,13 @@ export class DicomIntake {
   async recover(): Promise<number> {
     let n = 0;
     for (const row of this.d.repo.pending()) {
-      const file = this.d.spool.pathFor(row.sha256);
       try {
-        const scan = await scanSpoolFile(file, syntaxOfTransfer(row.transfer_syntax_uid));
-        const compact = wrapInPart10(DatasetScanner.compact(scan, syntaxOfTransfer(row.transfer_syntax_uid)), row.transfer_syntax_uid);
-        const task = this.takeIn(row, compact, parseCompact(compact)).finally(() => this.ingests.delete(task));
+        const { compact, parsed } = await this.reload(row);
+        const task = this.gate.pass(() => this.takeIn(row, compact, parsed), compact.length).finally(() => this.ingests.delete(task));
         this.ingests.add(task);
         n++;
       } catch (err) {
-        this.d.log.error({ associationId: row.association_id, code: (err as { code?: string }).code ?? (err as Error).name }, 'dicom object in the spool could not be read again');
+        this.unreadable(row, err);
       }
     }
     return n;

@@ -13,6 +13,7 @@ import { decideContext, STORAGE_CLASSES } from './negotiation.ts';
 import { part10Header } from './file-meta.ts';
 import { pixelPlan, syntaxOfTransfer, type DicomIntake } from './intake.ts';
 import { SpoolReceiver } from './receiver.ts';
+import { PduError, PduReader } from './pdu-reader.ts';
 import type { ActivityLog } from './activity.ts';
 import type { FindWorklist } from './types.ts';
 
@@ -21,6 +22,13 @@ export const dimse = createRequire(import.meta.url)('dcmjs-dimse') as typeof imp
 dimse.log.setLevel('silent');
 
 const { Status, PresentationContextResult: PcResult } = dimse.constants;
+
+/**
+ * The longest PDU the station receives, announced in its A-ASSOCIATE-AC (Maximum Length Received,
+ * PS3.8 D.1.1): a camera then sends its data set in PDUs up to this size instead of its own
+ * default (dcmsend: 16 KB), so a 730 KB photo is one or a few PDUs rather than 45.
+ */
+export const RECEIVE_MAX_PDU = 1024 * 1024;
 
 /** What one connection needs from the listener. */
 export interface ScpContext {
@@ -65,6 +73,7 @@ export class StationScp extends dimse.Scp {
     const self = this as unknown as { connected: boolean; connectedTime: number };
     self.connected = true;
     self.connectedTime = Date.now();
+    this.readPdusOurselves(socket);
     this.on('networkError', (err: Error) => {
       ctx.log.warn({ associationId: ctx.associationId, callingAe: this.callingAe || undefined, code: err.message.includes('timeout') ? 'timeout' : 'network' }, 'dicom connection closed after an error');
       socket.destroy();
@@ -74,6 +83,57 @@ export class StationScp extends dimse.Scp {
       for (const r of this.open) r.destroy();
       this.open.clear();
     });
+  }
+
+  /**
+   * The library's accumulator copies a PDU once per socket chunk it arrives in (quadratic for a
+   * large PDU); ours (pdu-reader.ts) copies it at most once and refuses one over RECEIVE_MAX_PDU.
+   * Its 'data' listener is swapped for ours; each whole PDU goes to the library's own parser.
+   */
+  private readPdusOurselves(socket: Socket): void {
+    const theirs = socket.listeners('data');
+    // Not the library this was written against (pinned 0.3.3): keep its own reader.
+    if (theirs.length !== 1 || typeof Reflect.get(this, '_processPdu') !== 'function') return;
+    socket.off('data', theirs[0] as (chunk: Buffer) => void);
+    const lib = this as unknown as { lastPduTime?: number; statistics: { addBytesReceived(n: number): void } };
+    // The library's own parser of one whole PDU (what its accumulator calls).
+    const processPdu = (Reflect.get(this, '_processPdu') as (pdu: Buffer) => Promise<void>).bind(this);
+    const reader = new PduReader(RECEIVE_MAX_PDU, (pdu) => {
+      lib.lastPduTime = Date.now();
+      void processPdu(pdu);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      lib.statistics.addBytesReceived(chunk.length);
+      if (socket.destroyed) return;
+      try {
+        reader.push(chunk);
+      } catch (err) {
+        if (!(err instanceof PduError)) throw err;
+        this.ctx.log.warn({ associationId: this.ctx.associationId, callingAe: this.callingAe || undefined, code: err.problem }, 'dicom connection aborted: a PDU the station cannot take');
+        const { AbortSource, AbortReason } = dimse.constants;
+        this.sendAbort(AbortSource.ServiceProvider, err.problem === 'unknown-type' ? AbortReason.UnrecognizedPdu : AbortReason.InvalidPduParameter);
+        socket.destroySoon();
+      }
+    });
+  }
+
+  /**
+   * The AC's Maximum Length Received is what the station receives (RECEIVE_MAX_PDU). The library
+   * would echo the smaller of the peer's and its own 256 KB; the association's value stays the
+   * peer's afterwards, as it bounds the PDUs the station sends (responses, worklist items).
+   */
+  override sendAssociationAccept(): void {
+    const a = (this as unknown as { association: assoc.Association }).association;
+    const peerReceives = a.getMaxPduLength();
+    const libraryMax = dimse.Implementation.getMaxPduLength();
+    a.setMaxPduLength(RECEIVE_MAX_PDU);
+    dimse.Implementation.setMaxPduLength(RECEIVE_MAX_PDU);
+    try {
+      super.sendAssociationAccept();
+    } finally {
+      dimse.Implementation.setMaxPduLength(libraryMax);
+      a.setMaxPduLength(peerReceives);
+    }
   }
 
   /** True while a C-STORE data set is being received on this connection. */
