@@ -28,6 +28,7 @@ import { silentLogger } from '../src/main/core/kernel/logger.ts';
 import { syntheticFundusJpeg } from '../test/fixtures/fundus.ts';
 import { repoRoot, tempDir } from '../test/fixtures/headless.ts';
 import { freePort, run, send, start, writeMultiFrame, echo } from '../test/fixtures/dicom-camera.ts';
+import { measureMwl, MWL_SCU } from './dicom-mwl.ts';
 
 process.env.TCP_NODELAY = '1';
 // As both hosts do (cli.ts, electron/index.ts): fsyncs and sharp's decodes share libuv's pool.
@@ -200,6 +201,9 @@ host.kill('SIGTERM');
 await new Promise((r) => (host.exitCode === null ? host.once('exit', r) : r(null)));
 if (bigSend.code !== 0) throw new Error(`dcmsend of the large object: ${bigSend.out}`);
 
+// The worklist server over a store of 20,000 orders (bench/dicom-mwl.ts), after the station above has stopped.
+const mwl = await measureMwl({ orders: 20_000, perDay: 500 });
+
 const mb = (b: number) => Number((b / 1024 / 1024).toFixed(1));
 const stationPerSecond = count / stationSeconds;
 const storescpPerSecond = count / storescpSeconds;
@@ -223,8 +227,9 @@ const result = {
   allImagesReadySeconds: Number(drainSeconds.toFixed(2)),
   paced: { objects: paced, everyMs: 200, withHint, transferEndToHintMs: { p50: Math.round(pct(50)), p95: Math.round(pct(95)), max: Math.round(latencies.at(-1)!) } },
   largeObject: { megabytes: mb(statSync(big).size), seconds: Number(bigSeconds.toFixed(2)), coldRssMB: mb(coldRss), idleRssMB: mb(idleRss), peakRssMB: mb(peakRss), peakAboveIdleMB: mb(peakRss - idleRss) },
+  mwl: { scu: MWL_SCU, orders: mwl.mwlOrders, perDay: mwl.perDay, mwlFindP95Ms: mwl.mwlFindP95Ms, mwlDayListP95Ms: mwl.mwlDayListP95Ms, mwlDayItems: mwl.mwlDayItems, handler: mwl.handler, findscu: mwl.findscu },
   loadAverage: (await import('node:os')).loadavg().map((l) => Number(l.toFixed(1))),
-  goals: { ratioToStorescp: 0.8, transferEndToHintP95Ms: 300, peakAboveIdleMB: 100 },
+  goals: { ratioToStorescp: 0.8, transferEndToHintP95Ms: 300, peakAboveIdleMB: 100, mwlFindP95Ms: 50 },
 };
 for (const d of [dir, floorDir, scpDir, stationDir, data]) rmSync(d, { recursive: true, force: true });
 console.log(JSON.stringify(result));
