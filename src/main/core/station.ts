@@ -12,7 +12,7 @@ import { SourcesRepo } from './store/sources.ts';
 import { EventBus } from './kernel/events.ts';
 import { Hooks } from './kernel/hooks.ts';
 import { nowIso } from './kernel/ids.ts';
-import { createLogger, type Logger } from './kernel/logger.ts';
+import { createLogger, settleLog, type Logger } from './kernel/logger.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import { MediaService } from './imaging/media.ts';
 import { SettingsService } from './settings/settings-service.ts';
@@ -368,6 +368,6 @@ export class Station {
     await this.quality?.close();
     this.db.close();
     this.log.info('station stopped');
-    await new Promise<void>((resolve) => this.log.flush(() => resolve()));
+    await settleLog(this.log);
   }
 }
