@@ -40,7 +40,7 @@ export async function settleLog(log: Logger, limitMs = 2_000): Promise<void> {
   const dest = destinations.get(log);
   if (!dest) return new Promise<void>((resolve) => log.flush(() => resolve()));
   // sonic-boom has no public "writing" flag; without it (another version) only the limit applies.
-  const writing = (dest as unknown as { _writing?: boolean })._writing;
+  const writing: unknown = Reflect.get(dest, '_writing');
   if (writing === false) return;
   const target: Destination = dest;
   await new Promise<void>((resolve) => {
