@@ -14,9 +14,15 @@ let restarted: RunningHost | null = null;
 
 const PATIENT = '40021';
 const pad = (n: number) => String(n).padStart(2, '0');
+/**
+ * The camera's clock for a photo taken at h:m:s of a clinic morning that began two hours ago: the
+ * same spacing between photos on every run, and always a believable time (before it arrives), so
+ * no "camera clock says …" flag, whatever the hour the test runs at.
+ */
+const morning = Date.now() - 2 * 3600_000;
 const exifTime = (h: number, m: number, s: number) => {
-  const d = new Date();
-  return `${d.getFullYear()}:${pad(d.getMonth() + 1)}:${pad(d.getDate())} ${pad(h)}:${pad(m)}:${pad(s)}`;
+  const d = new Date(morning + ((h - 9) * 3600 + m * 60 + s) * 1000);
+  return `${d.getFullYear()}:${pad(d.getMonth() + 1)}:${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 };
 
 test.beforeAll(async () => {
