@@ -10,6 +10,7 @@ import type { Logger } from '../kernel/logger.ts';
 import type { ActivityLog } from './activity.ts';
 import type { DicomIntake } from './intake.ts';
 import { createScp, type StationScp } from './scp.ts';
+import { withReusedReadBuffer } from './socket-reads.ts';
 import type { DicomNodeActivity, FindWorklist } from './types.ts';
 
 export type ListenerState = 'off' | 'listening' | 'failed';
@@ -153,7 +154,8 @@ export class DicomListener implements DicomNodeActivity {
 
   private async createServer(settings: DicomNodeSettings): Promise<NetServer> {
     const onSocket = (socket: Socket): void => this.connection(socket);
-    if (!settings.tls) return net.createServer(onSocket);
+    // Paused, so that no byte is read before the connection has its own read buffer (socket-reads.ts).
+    if (!settings.tls) return net.createServer({ pauseOnConnect: true }, onSocket);
     const [cert, key, ca] = await Promise.all([
       readFile(settings.tls.certFile),
       readFile(settings.tls.keyFile),
@@ -165,9 +167,12 @@ export class DicomListener implements DicomNodeActivity {
     return server;
   }
 
-  private connection(socket: Socket): void {
+  private connection(accepted: Socket): void {
     const settings = this.d.settings();
     const idleMs = settings.idleTimeoutSeconds * 1000;
+    let feed: ((chunk: Buffer) => void) | null = null;
+    const reused = settings.tls ? null : withReusedReadBuffer(accepted, (chunk) => feed?.(chunk));
+    const socket = reused ?? accepted;
     socket.setNoDelay(true);
     const scp = createScp(
       socket,
@@ -184,6 +189,7 @@ export class DicomListener implements DicomNodeActivity {
         findWorklist: this.d.findWorklist(),
         activity: this.d.activity,
         log: this.d.log,
+        reusedReads: reused !== null,
         track: (w) => {
           this.work.add(w);
           const done = (): void => void this.work.delete(w);
@@ -191,6 +197,7 @@ export class DicomListener implements DicomNodeActivity {
         },
       },
     );
+    feed = (chunk) => scp.received(chunk);
     this.connections.add(scp);
     socket.on('error', () => undefined); // reported through the Scp's networkError
     socket.on('close', () => this.connections.delete(scp));
