@@ -10,7 +10,6 @@ import type { Logger } from '../kernel/logger.ts';
 import type { ActivityLog } from './activity.ts';
 import type { DicomIntake } from './intake.ts';
 import { createScp, type StationScp } from './scp.ts';
-import { withReusedReadBuffer } from './socket-reads.ts';
 import type { DicomNodeActivity, FindWorklist } from './types.ts';
 
 export type ListenerState = 'off' | 'listening' | 'failed';
@@ -154,8 +153,7 @@ export class DicomListener implements DicomNodeActivity {
 
   private async createServer(settings: DicomNodeSettings): Promise<NetServer> {
     const onSocket = (socket: Socket): void => this.connection(socket);
-    // Paused, so that no byte is read before the connection has its own read buffer (socket-reads.ts).
-    if (!settings.tls) return net.createServer({ pauseOnConnect: true }, onSocket);
+    if (!settings.tls) return net.createServer(onSocket);
     const [cert, key, ca] = await Promise.all([
       readFile(settings.tls.certFile),
       readFile(settings.tls.keyFile),
@@ -167,12 +165,9 @@ export class DicomListener implements DicomNodeActivity {
     return server;
   }
 
-  private connection(accepted: Socket): void {
+  private connection(socket: Socket): void {
     const settings = this.d.settings();
     const idleMs = settings.idleTimeoutSeconds * 1000;
-    let feed: ((chunk: Buffer) => void) | null = null;
-    const reused = settings.tls ? null : withReusedReadBuffer(accepted, (chunk) => feed?.(chunk));
-    const socket = reused ?? accepted;
     socket.setNoDelay(true);
     const scp = createScp(
       socket,
@@ -189,7 +184,6 @@ export class DicomListener implements DicomNodeActivity {
         findWorklist: this.d.findWorklist(),
         activity: this.d.activity,
         log: this.d.log,
-        reusedReads: reused !== null,
         track: (w) => {
           this.work.add(w);
           const done = (): void => void this.work.delete(w);
@@ -197,7 +191,6 @@ export class DicomListener implements DicomNodeActivity {
         },
       },
     );
-    feed = (chunk) => scp.received(chunk);
     this.connections.add(scp);
     socket.on('error', () => undefined); // reported through the Scp's networkError
     socket.on('close', () => this.connections.delete(scp));

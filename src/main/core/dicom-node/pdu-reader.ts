@@ -6,11 +6,6 @@
 // copied once, when its last byte arrives. A PDU is never held past its declared length, and one
 // longer than the station announced (its Maximum Length Received) or of an unknown type is an
 // error before any of it is buffered.
-//
-// With `reusedChunks` (the socket reads into one buffer it fills again after each read, see
-// listener.ts), no view of a chunk may outlive push(): each PDU is copied once, into a buffer of
-// its declared size allocated when its header is read, so it is one allocation however many reads
-// it spans.
 
 /** A-ASSOCIATE-RQ, -AC, -RJ, P-DATA-TF, A-RELEASE-RQ, -RP, A-ABORT. */
 const PDU_TYPES = new Set([1, 2, 3, 4, 5, 6, 7]);
@@ -35,18 +30,11 @@ export class PduReader {
   private have = 0;
   private need = -1;
   private failed: PduError | null = null;
-  private readonly reusedChunks: boolean;
-  /** reusedChunks: the PDU being gathered, allocated at its full size. */
-  private target: Buffer | null = null;
 
-  /**
-   * `maxLength`: the longest PDU (after its 6-byte header) accepted. `reusedChunks`: the caller
-   * reuses a chunk's memory once push() returns, so every PDU handed on is a copy.
-   */
-  constructor(maxLength: number, onPdu: (pdu: Buffer) => void, options: { reusedChunks?: boolean } = {}) {
+  /** `maxLength`: the longest PDU (after its 6-byte header) accepted. */
+  constructor(maxLength: number, onPdu: (pdu: Buffer) => void) {
     this.maxLength = maxLength;
     this.onPdu = onPdu;
-    this.reusedChunks = options.reusedChunks ?? false;
   }
 
   /** Bytes of an unfinished PDU held now. */
@@ -63,7 +51,6 @@ export class PduReader {
       if (err instanceof PduError) {
         this.failed = err;
         this.parts = [];
-        this.target = null;
         this.have = 0;
       }
       throw err;
@@ -76,8 +63,8 @@ export class PduReader {
       if (this.have === 0 && rest.length >= HEADER) {
         const size = HEADER + this.length(rest);
         if (rest.length >= size) {
-          // The whole PDU is in this chunk: a view, no copy (a copy when the chunk is reused).
-          const pdu = this.reusedChunks ? Buffer.from(rest.subarray(0, size)) : rest.subarray(0, size);
+          // The whole PDU is in this chunk: a view, no copy.
+          const pdu = rest.subarray(0, size);
           rest = rest.subarray(size);
           this.onPdu(pdu);
           continue;
@@ -97,9 +84,8 @@ export class PduReader {
       rest = rest.subarray(part.length);
       this.gather(part);
       if (this.have < this.need) return;
-      const pdu = this.target ?? (this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.need));
+      const pdu = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.need);
       this.parts = [];
-      this.target = null;
       this.have = 0;
       this.need = -1;
       this.onPdu(pdu);
@@ -107,18 +93,7 @@ export class PduReader {
   }
 
   private gather(part: Buffer): void {
-    if (!this.reusedChunks) this.parts.push(part);
-    else if (this.need < 0) this.parts.push(Buffer.from(part)); // a few header bytes
-    else {
-      if (!this.target) {
-        this.target = Buffer.allocUnsafe(this.need);
-        // The header bytes gathered before its length was known.
-        let at = 0;
-        for (const p of this.parts) at += p.copy(this.target, at);
-        this.parts = [];
-      }
-      part.copy(this.target, this.have);
-    }
+    this.parts.push(part);
     this.have += part.length;
   }
 

@@ -43,8 +43,6 @@ export interface ScpContext {
   findWorklist: FindWorklist | null;
   activity: ActivityLog;
   log: Logger;
-  /** The socket reads into one reused buffer (socket-reads.ts): its bytes come through received(), not 'data'. */
-  reusedReads?: boolean;
   /** A C-STORE's work (receive + decide), so that stop() can wait for it. */
   track(work: Promise<unknown>): void;
 }
@@ -66,8 +64,6 @@ export class StationScp extends dimse.Scp {
   associated = false;
   private readonly receivers = new WeakMap<CStoreRequest, SpoolReceiver>();
   private readonly open = new Set<SpoolReceiver>();
-  /** Takes the next bytes read from the socket (a view valid only during the call when reads are reused). */
-  received: (chunk: Buffer) => void = () => undefined;
 
   constructor(socket: Socket, opts: Record<string, unknown>, ctx: ScpContext) {
     super(socket, opts);
@@ -96,26 +92,17 @@ export class StationScp extends dimse.Scp {
    */
   private readPdusOurselves(socket: Socket): void {
     const theirs = socket.listeners('data');
-    const reused = this.ctx.reusedReads === true;
     // Not the library this was written against (pinned 0.3.3): keep its own reader.
-    if (theirs.length !== 1 || typeof Reflect.get(this, '_processPdu') !== 'function') {
-      const own = theirs[0] as ((chunk: Buffer) => void) | undefined;
-      if (reused && own) this.received = (chunk) => own(Buffer.from(chunk));
-      return;
-    }
+    if (theirs.length !== 1 || typeof Reflect.get(this, '_processPdu') !== 'function') return;
     socket.off('data', theirs[0] as (chunk: Buffer) => void);
     const lib = this as unknown as { lastPduTime?: number; statistics: { addBytesReceived(n: number): void } };
     // The library's own parser of one whole PDU (what its accumulator calls).
     const processPdu = (Reflect.get(this, '_processPdu') as (pdu: Buffer) => Promise<void>).bind(this);
-    const reader = new PduReader(
-      RECEIVE_MAX_PDU,
-      (pdu) => {
-        lib.lastPduTime = Date.now();
-        void processPdu(pdu);
-      },
-      { reusedChunks: reused },
-    );
-    this.received = (chunk: Buffer) => {
+    const reader = new PduReader(RECEIVE_MAX_PDU, (pdu) => {
+      lib.lastPduTime = Date.now();
+      void processPdu(pdu);
+    });
+    socket.on('data', (chunk: Buffer) => {
       lib.statistics.addBytesReceived(chunk.length);
       if (socket.destroyed) return;
       try {
@@ -127,8 +114,7 @@ export class StationScp extends dimse.Scp {
         this.sendAbort(AbortSource.ServiceProvider, err.problem === 'unknown-type' ? AbortReason.UnrecognizedPdu : AbortReason.InvalidPduParameter);
         socket.destroySoon();
       }
-    };
-    if (!reused) socket.on('data', this.received);
+    });
   }
 
   /**
