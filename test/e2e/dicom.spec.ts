@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startHost, tempDir, type RunningHost } from '../fixtures/headless.ts';
 import { hasDcmtk, dcmtkSkipReason, makeOp, run } from '../fixtures/dicom-camera.ts';
-import { startStorescp, type Storescp } from '../fixtures/storescp.ts';
+import { hasDcmtk as hasStorescp, dcmtkSkipReason as storescpSkipReason, startStorescp, type Storescp } from '../fixtures/storescp.ts';
 
 const SHOTS = '/tmp/shots-h10';
 const PATIENT = 'DCM-4711';
@@ -20,10 +20,13 @@ let pacs: Storescp;
 let dicomPort = 0;
 let work = '';
 
-test.skip(!hasDcmtk, dcmtkSkipReason);
+// The camera's tools (dicom-camera.ts) and storescp as the PACS. Playwright's list reporter prints no
+// skip reason, so the test's title carries it when the test is skipped.
+const skipReason = !hasDcmtk ? dcmtkSkipReason : !hasStorescp ? storescpSkipReason : '';
+test.skip(skipReason !== '', skipReason);
 
 test.beforeAll(async () => {
-  if (!hasDcmtk) return;
+  if (skipReason) return;
   mkdirSync(SHOTS, { recursive: true });
   work = tempDir('dicom-e2e');
   mkdirSync(work, { recursive: true });
@@ -74,7 +77,7 @@ async function worklistStudyUid(patientId: string): Promise<string> {
   return uid!;
 }
 
-test('a camera and a PACS set up on screen; an image sent with the worklist item\'s UID lands in the right eye, shown as DICOM and linked by the worklist item', async ({ page }) => {
+test(`a camera and a PACS set up on screen; an image sent with the worklist item's UID lands in the right eye, shown as DICOM and linked by the worklist item${skipReason ? ` (skipped: ${skipReason})` : ''}`, async ({ page }) => {
   // Settings > DICOM: the listener in words.
   await page.goto(`${host.url}#/settings/dicom`);
   await expect(page.getByTestId('dicom-listener-state')).toHaveText(new RegExp(`^Listening on port ${dicomPort} as CAPTURE, on 127\\.0\\.0\\.1\\.`));

@@ -1,26 +1,28 @@
 // The desktop app end to end, through Playwright's Electron driver. It needs the Electron binary,
-// which cannot be downloaded on the build machines here (no GitHub access): then it is skipped,
-// with that reason in the report.
+// which npm's install of the electron package downloads from GitHub; where that download failed (no
+// GitHub access) the tests are skipped, and their titles say what is missing and how to get it
+// (Playwright's list reporter prints no skip reason).
 import { test, expect, _electron as electron } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../fixtures/headless.ts';
 
-function electronBinary(): string | null {
-  try {
-    const p = path.join(repoRoot, 'node_modules', 'electron', 'path.txt');
-    if (!existsSync(p)) return null;
-    const bin = path.join(repoRoot, 'node_modules', 'electron', 'dist', readFileSync(p, 'utf8').trim());
-    return existsSync(bin) ? bin : null;
-  } catch {
-    return null;
-  }
+const electronDir = path.join(repoRoot, 'node_modules', 'electron');
+const HOW_TO_GET = 'run `node node_modules/electron/install.js` (it downloads the binary from GitHub releases; ELECTRON_MIRROR names a mirror)';
+
+/** The Electron binary, or why there is none (what is missing, and how to get it). */
+function electronBinary(): { bin: string; missing: '' } | { bin: null; missing: string } {
+  const pathTxt = path.join(electronDir, 'path.txt');
+  if (!existsSync(pathTxt)) return { bin: null, missing: `Electron binary not installed: ${path.relative(repoRoot, pathTxt)} is missing; ${HOW_TO_GET}` };
+  const bin = path.join(electronDir, 'dist', readFileSync(pathTxt, 'utf8').trim());
+  if (!existsSync(bin)) return { bin: null, missing: `Electron binary not installed: ${path.relative(repoRoot, bin)} is missing; ${HOW_TO_GET}` };
+  return { bin, missing: '' };
 }
 
-const binary = electronBinary();
+const { bin: binary, missing } = electronBinary();
 
-test.describe('desktop app (Electron)', () => {
-  test.skip(!binary, 'Electron binary not installed: node_modules/electron/dist is missing (its download from GitHub is not possible on this machine)');
+test.describe(`desktop app (Electron)${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  test.skip(!binary, missing);
 
   test('opens one sandboxed window with window.station and nothing else', async () => {
     const app = await electron.launch({ executablePath: binary!, args: [path.join(repoRoot, 'out/main/index.js')] });
