@@ -86,7 +86,6 @@ function runner(opts: { kinds: KindSpec[]; lanes?: string[]; pauses?: ReturnType
   const r = new JobRunner({
     outbox,
     log: silentLogger(),
-    ready: () => true,
     pauses: (opts.pauses ?? pauseMemory()).store,
     notify: () => {},
     timing: { backoffBaseMs: 1_000, backoffCapMs: 60_000, reachabilityIntervalMs: 10, authRecheckMs: opts.authRecheckMs ?? 3_600_000, eventThrottleMs: 1 },

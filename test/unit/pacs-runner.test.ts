@@ -26,7 +26,6 @@ beforeEach(() => {
   runner = new JobRunner({
     outbox,
     log: silentLogger(),
-    ready: () => true,
     pauses: { load: () => ({ operator: false, lanes: {} }), save: () => undefined },
     notify: () => undefined,
     timing: { backoffBaseMs: 60_000, backoffCapMs: 60_000, reachabilityIntervalMs: 60_000, eventThrottleMs: 5 },

@@ -26,8 +26,6 @@ import type { LaneSpec, LaneView, LiveJob, PauseStore, RunnerTiming } from './ty
 export interface JobRunnerDeps {
   outbox: Outbox;
   log: Logger;
-  /** False while nothing may run at all; a kind may also say it is not ready (KindSpec.ready). */
-  ready: () => boolean;
   pauses: PauseStore;
   /** Throttled: something changed; the subjects that changed, per topic. */
   notify: Notify;
@@ -217,7 +215,7 @@ export class JobRunner {
   }
 
   private pump(): void {
-    if (this.closed || this.pauses.operator || !this.d.ready()) return;
+    if (this.closed || this.pauses.operator) return;
     const nowMs = Date.now();
     const now = new Date(nowMs).toISOString();
     const full = new Set<JobKind>();

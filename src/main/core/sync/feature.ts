@@ -160,8 +160,6 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
   const runner = new JobRunner({
     outbox,
     log: d.log,
-    // Each cloud kind waits for valid cloud settings (KindSpec.ready); other kinds (PACS) do not.
-    ready: () => true,
     pauses: pauseStore(d.settingsRepo),
     timing,
     notify: (subjects) => {
@@ -173,6 +171,7 @@ export function createSyncFeature(d: SyncFeatureDeps): SyncFeature {
   });
   runner.addLane({ service: 'storage', origin: () => originOf(settings() && parseConnectionString(settings()!.settings.connectionString).blobEndpoint) });
   runner.addLane({ service: 'orders', origin: () => originOf(settings()?.settings.orderEndpointUrl) });
+  // Each cloud kind waits for valid cloud settings (KindSpec.ready); other kinds (PACS) do not.
   const configured = (): boolean => settings() !== null;
   runner.register({
     ready: configured,
