@@ -123,11 +123,7 @@ test('IT sets a PIN, the settings lock, the PIN unlocks them, and a file-name ru
   // Lock now: read-only again, and the station itself refuses (not only the screen).
   await rules.getByTestId('it-lock-bar').getByRole('button', { name: 'Lock now' }).click();
   await expect(rules.getByTestId('it-lock-bar')).toHaveAttribute('data-state', 'locked');
-  const refused = await fetch(`${host.origin}/api/call/settings.update`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ fileNameRules: [] }),
-  });
+  const refused = await host.callRaw('settings.update', { fileNameRules: [] });
   expect(refused.status).toBe(403);
 });
 

@@ -25,15 +25,10 @@ describe('settings.update on the real headless host', () => {
 
   it('refuses a rule with catastrophic backtracking with a 400 naming the rule, and keeps the good ones', async () => {
     await host.call('settings.update', { fileNameRules: [GOOD] });
-    const res = await fetch(`${host.origin}/api/call/settings.update`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ fileNameRules: [GOOD, BAD] }),
-    });
+    const res = await host.callRaw('settings.update', { fileNameRules: [GOOD, BAD] });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { message: string } };
-    expect(body.error.message).toContain('File-name rule "Old camera rule"');
-    expect(body.error.message).toMatch(/would stop the station/);
+    expect(res.body.error?.message).toContain('File-name rule "Old camera rule"');
+    expect(res.body.error?.message).toMatch(/would stop the station/);
     const now = await host.call<{ fileNameRules: { id: string }[] }>('settings.get');
     expect(now.fileNameRules.map((r) => r.id)).toEqual(['site']);
   });

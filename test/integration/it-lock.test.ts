@@ -157,13 +157,9 @@ describe('IT lock on the real headless host (HTTP)', () => {
   it('a locked IT-only call is answered 403 with code "locked" and the sentence', async () => {
     await host.call('itLock.setPin', { newPin: PIN });
     await host.call('itLock.lock');
-    const res = await fetch(`${host.origin}/api/call/settings.update`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ maxFileMegabytes: 100 }),
-    });
+    const res = await host.callRaw('settings.update', { maxFileMegabytes: 100 });
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ error: { code: 'locked', message: LOCKED_MESSAGE } });
+    expect(res.body).toEqual({ error: { code: 'locked', message: LOCKED_MESSAGE } });
     await host.call('itLock.unlock', { pin: PIN });
     expect(await host.call<{ maxFileMegabytes: number }>('settings.update', { maxFileMegabytes: 100 })).toMatchObject({ maxFileMegabytes: 100 });
   });

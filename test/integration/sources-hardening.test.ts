@@ -13,13 +13,8 @@ const urls = { thumb: (id: string) => `/t/${id}`, full: (id: string) => `/f/${id
 
 /** One sources.add over real HTTP: the status and the operator's message. */
 async function addOverHttp(host: RunningHost, folder: string): Promise<{ status: number; message: string | undefined }> {
-  const res = await fetch(`${host.origin}/api/call/sources.add`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ path: folder }),
-  });
-  const body = (await res.json()) as { error?: { message: string } };
-  return { status: res.status, message: body.error?.message };
+  const { status, body } = await host.callRaw('sources.add', { path: folder });
+  return { status, message: body.error?.message };
 }
 
 const health = async (host: RunningHost) => (await fetch(`${host.origin}/api/health`, { headers: { authorization: `Bearer ${host.token}` } })).status;
