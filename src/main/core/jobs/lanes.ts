@@ -112,7 +112,7 @@ export class Lanes {
     } catch {
       url = null;
     }
-    const ok = lane.spec.reachable ? await lane.spec.reachable().catch(() => false) : url ? await this.d.reachable(url) : true;
+    const ok = url ? await this.d.reachable(url) : true;
     if (!lane.offline || this.d.closed()) return;
     if (ok) this.setOnline(lane, true);
     else this.scheduleCheck(lane);

@@ -79,8 +79,6 @@ export interface LaneSpec {
   readonly service: string;
   /** Where the cheap reachability check (a HEAD, no credentials) goes; null: no check, assume back. */
   origin(): string | null;
-  /** A check of its own instead of the HEAD (e.g. a TCP connect or a C-ECHO for a PACS). */
-  reachable?(): Promise<boolean>;
 }
 
 /** A failure as a lane keeps it (last error, credentials pause). */
