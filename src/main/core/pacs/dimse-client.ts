@@ -14,7 +14,8 @@
 import { createRequire } from 'node:module';
 import type * as DimseModule from 'dcmjs-dimse';
 import { dcmjs, type DcmDataset } from '../metadata/dcmjs-api.ts';
-import { TS_EXPLICIT_LE, TS_IMPLICIT_LE } from '../dicom/vocabulary.ts';
+import { isPart10 } from '../dicom/part10.ts';
+import { LONG_VRS, TS_EXPLICIT_LE, TS_IMPLICIT_LE, UNDEFINED_LENGTH } from '../dicom/vocabulary.ts';
 import type { DimseOutcome } from './dimse-status.ts';
 
 // Not named 'require': electron-vite's ESM bundle declares its own (see imaging/frame-codecs.ts).
@@ -55,7 +56,7 @@ export interface Part10Head {
 
 /** Reads the File Meta group (always explicit VR little endian); null when `bytes` is not Part 10. */
 export function readPart10Head(bytes: Buffer): Part10Head | null {
-  if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') return null;
+  if (!isPart10(bytes)) return null;
   let pos = 132;
   const values: Record<number, string> = {};
   while (pos + 8 <= bytes.length && bytes.readUInt16LE(pos) === 0x0002) {
@@ -63,7 +64,7 @@ export function readPart10Head(bytes: Buffer): Part10Head | null {
     const vr = bytes.toString('latin1', pos + 4, pos + 6);
     let length: number;
     let header: number;
-    if (['OB', 'OW', 'OF', 'SQ', 'UT', 'UN'].includes(vr)) {
+    if (LONG_VRS.has(vr)) {
       if (pos + 12 > bytes.length) return null;
       length = bytes.readUInt32LE(pos + 8);
       header = 12;
@@ -71,7 +72,7 @@ export function readPart10Head(bytes: Buffer): Part10Head | null {
       length = bytes.readUInt16LE(pos + 6);
       header = 8;
     }
-    if (length === 0xffffffff || pos + header + length > bytes.length) return null;
+    if (length === UNDEFINED_LENGTH || pos + header + length > bytes.length) return null;
     if (element === 0x0002 || element === 0x0003 || element === 0x0010) {
       values[element] = bytes.toString('latin1', pos + header, pos + header + length).replace(/[\0 ]+$/, '');
     }
