@@ -206,6 +206,12 @@ describe('beyond the list', () => {
     expect((await probe(head('GET', '/api/health', port(), [bearer()], { host: `${name}:${port()}` }))).status).toBe(status);
   });
 
+  it("gives the page a CSP whose connect-src names the port it listens on (started with port 0)", async () => {
+    const res = await probe(head('GET', '/', port(), [bearer()]));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${port()} ws://localhost:${port()};`);
+  });
+
   it('refuses a missing Host (Node itself, 400) and an Origin of null (403)', async () => {
     expect((await probe(head('GET', '/api/health', port(), [bearer()], { host: null }))).status).toBe(400);
     expect((await probe(head('GET', '/api/health', port(), [bearer(), 'Origin: null']))).status).toBe(403);

@@ -55,31 +55,16 @@ const EVENTS_PATH = '/api/events';
 const NOT_HERE = 'Nothing here.';
 const MALFORMED = 'The address holds a malformed %-escape.';
 
-export async function startHeadlessServer(opts: HeadlessOptions): Promise<HeadlessServer> {
-  const token = opts.token ?? randomBytes(24).toString('base64url');
-  const { station } = opts;
-  let port = opts.port;
-
-  // Host names are case-insensitive; anything else (another name, a trailing dot, [::1], which
-  // we do not listen on) is refused: DNS rebinding cannot make a browser send one of these.
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
-  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
-
-  /** Another site in the same browser must not reach us: exact Host (DNS rebinding) and Origin. Raw strings only. */
-  const sameSite = (req: IncomingMessage): boolean => {
-    if (!allowedHosts().has((req.headers.host ?? '').toLowerCase())) return false;
-    const origin = req.headers.origin;
-    return origin === undefined || allowedOrigins().has(origin.toLowerCase());
-  };
-
-  /** The token is compared as sent (raw strings): header, cookie, and `?token=` only where `queryAllowed`. */
-  const authorised = (req: IncomingMessage, query: string, queryAllowed: boolean): boolean =>
-    tokenMatches(bearerToken(req.headers.authorization), token) ||
-    tokenMatches(rawCookie(req.headers.cookie, COOKIE), token) ||
-    (queryAllowed && tokenMatches(rawQueryParam(query, 'token'), token));
-
-  const csp = () =>
-    [
+/**
+ * The allowed Host and Origin values and the page's CSP for the port the server listens on. Host
+ * names are case-insensitive; anything else (another name, a trailing dot, [::1], which we do not
+ * listen on) is refused: DNS rebinding cannot make a browser send one of these.
+ */
+function bindingsFor(port: number): { hosts: ReadonlySet<string>; origins: ReadonlySet<string>; csp: string } {
+  return {
+    hosts: new Set([`127.0.0.1:${port}`, `localhost:${port}`]),
+    origins: new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]),
+    csp: [
       "default-src 'self'",
       "script-src 'self'",
       "style-src 'self' 'unsafe-inline'",
@@ -89,7 +74,30 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
       "base-uri 'none'",
       "frame-ancestors 'none'",
       "form-action 'none'",
-    ].join('; ');
+    ].join('; '),
+  };
+}
+
+export async function startHeadlessServer(opts: HeadlessOptions): Promise<HeadlessServer> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const { station } = opts;
+  let port = opts.port;
+
+  // What depends on the port, made once it is known (after listen) instead of on every request.
+  let site = bindingsFor(port);
+
+  /** Another site in the same browser must not reach us: exact Host (DNS rebinding) and Origin. Raw strings only. */
+  const sameSite = (req: IncomingMessage): boolean => {
+    if (!site.hosts.has((req.headers.host ?? '').toLowerCase())) return false;
+    const origin = req.headers.origin;
+    return origin === undefined || site.origins.has(origin.toLowerCase());
+  };
+
+  /** The token is compared as sent (raw strings): header, cookie, and `?token=` only where `queryAllowed`. */
+  const authorised = (req: IncomingMessage, query: string, queryAllowed: boolean): boolean =>
+    tokenMatches(bearerToken(req.headers.authorization), token) ||
+    tokenMatches(rawCookie(req.headers.cookie, COOKIE), token) ||
+    (queryAllowed && tokenMatches(rawQueryParam(query, 'token'), token));
 
   /** Which route a request was on, for the log (never the path itself: it may hold anything). */
   const routeOf = new WeakMap<IncomingMessage, string>();
@@ -175,7 +183,7 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
       'cache-control': 'no-cache',
     };
     if (rel === 'index.html') {
-      headers['content-security-policy'] = csp();
+      headers['content-security-policy'] = site.csp;
       // The page's own sub-requests (scripts, pictures) carry the token as a same-site cookie.
       headers['set-cookie'] = `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     }
@@ -242,6 +250,7 @@ export async function startHeadlessServer(opts: HeadlessOptions): Promise<Headle
   server.on('error', (err) => logUnexpected(station.log, err, { route: 'accept' }));
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : opts.port;
+  site = bindingsFor(port);
 
   return {
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
