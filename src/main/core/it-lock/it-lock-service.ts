@@ -5,9 +5,9 @@ import { LOCKED_MESSAGE, type ItLockStatus } from '../../../shared/contract/it-l
 import { StationError } from '../../../shared/errors.ts';
 import type { EventBus } from '../kernel/events.ts';
 import type { Logger } from '../kernel/logger.ts';
-import type { ItLockRepo } from '../store/it-lock.ts';
+import type { ItLockRepo, ItLockRow } from '../store/it-lock.ts';
 import { hashPin, verifyPin } from './pin-hash.ts';
-import { pinWaitMs, triesBeforeWait, waitInWords } from './rate-limit.ts';
+import { pinWaitMs, triesBeforeWait, waitAfterFailures, waitInWords } from './rate-limit.ts';
 
 /** An open IT session locks again after this long without an IT-only change. */
 export const IT_IDLE_MINUTES = 10;
@@ -49,7 +49,7 @@ export class ItLockService {
   status(): ItLockStatus {
     const row = this.d.repo.get();
     const open = row.pinHash !== null && this.sessionOpen();
-    const wait = pinWaitMs(row.failedAttempts, row.lastFailedAt ? Date.parse(row.lastFailedAt) : null, this.now());
+    const wait = this.waitNow(row);
     return {
       pinSet: row.pinHash !== null,
       locked: row.pinHash !== null && !open,
@@ -67,7 +67,7 @@ export class ItLockService {
 
   /** For api/dispatch.ts: an IT-only method ran, so the session's idle time starts again. */
   used(): void {
-    if (this.openUntil > 0 && this.sessionOpen()) this.open();
+    if (this.sessionOpen()) this.open();
   }
 
   async unlock(pin: string): Promise<ItLockStatus> {
@@ -119,12 +119,17 @@ export class ItLockService {
     this.timer = null;
   }
 
+  /** Milliseconds before the next PIN try may run (0 = now), from the stored wrong tries. */
+  private waitNow(row: ItLockRow): number {
+    return pinWaitMs(row.failedAttempts, row.lastFailedAt ? Date.parse(row.lastFailedAt) : null, this.now());
+  }
+
   /** Throws (code 'locked') when the PIN is wrong or tries must wait; counts and audits a wrong one. */
   private checkPin(pin: string): Promise<void> {
     const run = this.checking.then(async () => {
       const row = this.d.repo.get();
       if (row.pinHash === null) return;
-      const wait = pinWaitMs(row.failedAttempts, row.lastFailedAt ? Date.parse(row.lastFailedAt) : null, this.now());
+      const wait = this.waitNow(row);
       if (wait > 0) {
         throw new StationError('locked', `Too many wrong PINs. Wait ${waitInWords(wait)}, then try again.`);
       }
@@ -133,7 +138,7 @@ export class ItLockService {
       this.d.log.warn({ wrongInARow: after.failedAttempts }, 'wrong administrator PIN');
       this.changed();
       const left = triesBeforeWait(after.failedAttempts);
-      const next = pinWaitMs(after.failedAttempts, this.now(), this.now());
+      const next = waitAfterFailures(after.failedAttempts); // the wait starts with this wrong try
       throw new StationError(
         'locked',
         next > 0
