@@ -2,6 +2,7 @@
 // test/unit/update-text.test.ts): the header indicator, the panel's sentences, the About box's
 // status line, release notes as plain text, and the settings form's checks with the shared schema.
 import { updateSettingsPatchSchema, updateUrlProblem, type UpdateSettings, type UpdateSettingsPatch, type UpdateStatus } from '../../shared/updates.ts';
+import { timeHm } from './worklist-text.ts';
 
 /** "a", "a and b", "a, b and c". */
 export function listWords(items: readonly string[]): string {
@@ -100,7 +101,7 @@ export interface Clock {
 }
 
 /** The local clock's hours and minutes. */
-export const localClock: Clock = { time: (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) };
+export const localClock: Clock = { time: timeHm };
 
 /** One line for the About box and the settings screen: where the updater is, in words. */
 export function updateStatusLine(s: UpdateStatus, clock: Clock): string {

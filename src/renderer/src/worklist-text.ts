@@ -1,7 +1,6 @@
 // Plain-language words for the worklist screens: states, rules, audit entries, days and ages.
 import type { AuditEntry, OrderSummary } from '../../shared/contract/index.ts';
 import { formatOffset, localDateString, pad2 } from '../../shared/dates.ts';
-import { formatClock } from './format.ts';
 
 export const STATUS_TEXT: Record<OrderSummary['status'], string> = {
   scheduled: 'Waiting',
@@ -60,7 +59,6 @@ export function dayTitle(day: string): string {
 const hm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 export const timeHm = (iso: string | null): string => (iso ? hm.format(new Date(iso)) : '—');
-export const timeHms = formatClock;
 export const dateTime = (iso: string | null): string => (iso ? dt.format(new Date(iso)) : '—');
 
 export function age(birthDate: string | null): string {

@@ -4,6 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
+import { timeHm } from '../worklist-text.ts';
 import { Dialog } from './Dialog.tsx';
 import '../worklist.css';
 import '../it-lock.css';
@@ -23,8 +24,6 @@ function Padlock({ open }: { open: boolean }) {
     </svg>
   );
 }
-
-const timeOf = (iso: string): string => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** On top of every IT screen: what the lock is doing, and the one button that changes it. */
 export function LockBar({ what = 'These settings' }: { what?: string }) {
@@ -57,7 +56,7 @@ export function LockBar({ what = 'These settings' }: { what?: string }) {
       <Padlock open />
       <span className="itlock-text">
         <strong>Unlocked for IT.</strong> Locks again after {status.idleMinutes} minutes without a change
-        {status.unlockedUntil ? ` (at ${timeOf(status.unlockedUntil)})` : ''}.
+        {status.unlockedUntil ? ` (at ${timeHm(status.unlockedUntil)})` : ''}.
       </span>
       <button type="button" className="button small" onClick={() => void station.call('itLock.lock').then(reload)}>Lock now</button>
     </div>
