@@ -3,6 +3,7 @@
 // status line, release notes as plain text, and the settings form's checks with the shared schema.
 import { updateSettingsPatchSchema, updateUrlProblem, type UpdateSettings, type UpdateSettingsPatch, type UpdateStatus } from '../../shared/updates.ts';
 import { timeHm } from './worklist-text.ts';
+import { checkFields, wholeNumber } from './dicom-text.ts';
 
 /** "a", "a and b", "a, b and c". */
 export function listWords(items: readonly string[]): string {
@@ -153,7 +154,6 @@ export const formOf = (s: UpdateSettings): UpdateForm => ({
   feedUrl: s.feedUrl ?? '',
 });
 
-const WHOLE = /^\d+$/;
 const FALLBACK: Record<UpdateField, string> = {
   enabled: 'Choose whether this station updates itself.',
   channel: 'Choose stable or beta.',
@@ -168,29 +168,29 @@ const zodDefault = /^(Invalid|Too (big|small)|Expected)\b/;
 /** Checks the form with the shared schema: the patch to send, or a sentence for each wrong field. */
 export function checkUpdateForm(f: UpdateForm): { patch: UpdateSettingsPatch | null; problems: Partial<Record<UpdateField, string>> } {
   const problems: Partial<Record<UpdateField, string>> = {};
-  const hours = f.checkIntervalHours.trim();
-  const cap = f.bandwidthCapKbps.trim();
-  if (!WHOLE.test(hours)) problems.checkIntervalHours = FALLBACK.checkIntervalHours;
-  if (cap !== '' && !WHOLE.test(cap)) problems.bandwidthCapKbps = FALLBACK.bandwidthCapKbps;
+  const hours = wholeNumber(f.checkIntervalHours);
+  const cap = f.bandwidthCapKbps.trim() === '' ? null : wholeNumber(f.bandwidthCapKbps);
+  if (Number.isNaN(hours)) problems.checkIntervalHours = FALLBACK.checkIntervalHours;
+  if (Number.isNaN(cap)) problems.bandwidthCapKbps = FALLBACK.bandwidthCapKbps;
   const proxy = f.proxy.trim() || null;
   const feedUrl = f.feedUrl.trim() || null;
   const candidate = {
     enabled: f.enabled,
     channel: f.channel,
-    checkIntervalHours: WHOLE.test(hours) ? Number(hours) : 4,
-    bandwidthCapKbps: cap === '' ? null : WHOLE.test(cap) ? Number(cap) : 64,
+    checkIntervalHours: Number.isNaN(hours) ? 4 : hours,
+    bandwidthCapKbps: Number.isNaN(cap) ? 64 : cap,
     proxy,
     feedUrl,
   };
-  const parsed = updateSettingsPatchSchema.safeParse(candidate);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0] as UpdateField;
+  const checked = checkFields(updateSettingsPatchSchema, candidate);
+  if (!checked.ok) {
+    for (const [key, message] of Object.entries(checked.errors)) {
+      const field = key as UpdateField;
       if (!UPDATE_FIELDS.includes(field) || problems[field]) continue;
       const precise = field === 'proxy' && proxy ? updateUrlProblem(proxy, 'proxy') : field === 'feedUrl' && feedUrl ? updateUrlProblem(feedUrl, 'feed') : null;
-      problems[field] = precise ?? (zodDefault.test(issue.message) ? FALLBACK[field] : issue.message);
+      problems[field] = precise ?? (zodDefault.test(message) ? FALLBACK[field] : message);
     }
+    return { patch: null, problems };
   }
-  if (Object.keys(problems).length || !parsed.success) return { patch: null, problems };
-  return { patch: parsed.data, problems };
+  return { patch: Object.keys(problems).length ? null : checked.value, problems };
 }
