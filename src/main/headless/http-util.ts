@@ -76,7 +76,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-export function safeEqual(a: string, b: string): boolean {
+function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

@@ -17,7 +17,7 @@ export const PRIVATE_FILE_MODE = 0o600;
 export const modesApply = process.platform !== 'win32';
 
 /** Readable, writable or enterable by the group or others. */
-export const isLoose = (mode: number): boolean => (mode & 0o077) !== 0;
+const isLoose = (mode: number): boolean => (mode & 0o077) !== 0;
 
 /** Creates the folder (and missing parents inside it) as 0700; tightens it when it exists loose. True when it was tightened. */
 export function ensurePrivateDir(dir: string): boolean {
