@@ -52,17 +52,6 @@ export interface PacsFeature {
   close(): void;
 }
 
-const fieldsOf = (r: PacsRouteSettings) => ({
-  name: r.name,
-  match: r.match,
-  cameraAeTitle: r.cameraAeTitle,
-  aeTitle: r.aeTitle,
-  host: r.host,
-  port: r.port,
-  callingAeTitle: r.callingAeTitle,
-  enabled: r.enabled,
-});
-
 export function createPacsFeature(d: PacsFeatureDeps): PacsFeature {
   const timing: PacsTiming = { ...DEFAULT_PACS_TIMING, ...d.timing };
   const store = new PacsStore(d.db, newId);
@@ -111,8 +100,8 @@ export function createPacsFeature(d: PacsFeatureDeps): PacsFeature {
   return {
     store,
     routes: () => store.routes(),
-    saveRoute(route) {
-      const saved = store.saveRoute(route.id, fieldsOf(route));
+    saveRoute({ id, ...fields }) {
+      const saved = store.saveRoute(id, fields);
       if (!saved) throw new StationError('not-found', 'There is no PACS route with that id.');
       d.log.info({ route: saved.id, match: saved.match, enabled: saved.enabled === 1 }, 'pacs: route saved');
       // New settings: try the route again now (IT may have fixed its address or AE titles).
