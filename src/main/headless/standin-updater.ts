@@ -38,13 +38,10 @@ export class StandInUpdater implements UpdaterLike {
   requestHeaders: Record<string, string> | null = null;
   isUserWithinRollout: Verify = () => true;
   isUpdateSupported: Verify = () => true;
-  feedUrl: string | null = null;
   private readonly scriptPath: string;
-  private readonly say: (line: string) => void;
 
-  constructor(scriptPath: string, say: (line: string) => void = (line) => console.log(line)) {
+  constructor(scriptPath: string) {
     this.scriptPath = scriptPath;
-    this.say = say;
   }
 
   on(event: string, listener: (...args: never[]) => void): this {
@@ -102,10 +99,10 @@ export class StandInUpdater implements UpdaterLike {
 
   quitAndInstall(): void {
     // The real one quits the app and runs the installer; the stand-in only says it was asked.
-    this.say(`stand-in updater: quitAndInstall (would restart into ${this.read().version ?? '?'})`);
+    console.log(`stand-in updater: quitAndInstall (would restart into ${this.read().version ?? '?'})`);
   }
 
-  setFeedURL(options: { provider: 'generic'; url: string }): void {
-    this.feedUrl = options.url;
+  setFeedURL(): void {
+    // The script is the feed; the address the settings give is not used.
   }
 }
