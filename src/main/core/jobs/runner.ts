@@ -399,7 +399,8 @@ export class JobRunner {
   }
 }
 
-function errorSummary(err: unknown): { name: string; code?: string } {
+/** A thrown error for the log: its name and code when they are code tokens (never its message). */
+export function errorSummary(err: unknown): { name: string; code?: string } {
   const e = err as { name?: unknown; code?: unknown };
   const code = safeCode(e?.code);
   return { name: safeCode(e?.name) ?? typeof err, ...(code !== undefined && { code }) };

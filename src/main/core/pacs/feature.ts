@@ -12,7 +12,7 @@ import type { Database } from 'better-sqlite3';
 import type { Hooks } from '../kernel/hooks.ts';
 import { newId } from '../kernel/ids.ts';
 import type { Logger } from '../kernel/logger.ts';
-import type { JobRunner } from '../jobs/runner.ts';
+import { errorSummary, type JobRunner } from '../jobs/runner.ts';
 import type { Outbox } from '../store/outbox.ts';
 import { PacsStore, type PacsRouteRow } from '../store/pacs.ts';
 import { cEcho, DEFAULT_DIMSE_TIMEOUTS, type DimseTimeouts } from './dimse-client.ts';
@@ -87,7 +87,7 @@ export function createPacsFeature(d: PacsFeatureDeps): PacsFeature {
         d.runner.kick(); // runs after the storing transaction commits (setImmediate)
       }
     } catch (err) {
-      d.log.error({ image: image.id, err: { name: (err as Error)?.name, code: (err as { code?: unknown })?.code } }, 'pacs: forwards could not be queued');
+      d.log.error({ image: image.id, err: errorSummary(err) }, 'pacs: forwards could not be queued');
     }
   });
 
