@@ -16,15 +16,15 @@ import { blobExtensionFor, blobNameFor, SENDABLE_FORMATS } from '../../../shared
 import type { ImageSyncState } from '../../../shared/sync.ts';
 
 /**
- * sync_jobs.kind (the CHECK of migration 003, widened by 007). A new kind adds its name here and in a
- * migration. 'forward-pacs': one image to one PACS route (its jobs' SQL is in store/pacs.ts).
- */
-/**
  * `format IN (...)`: only photos the platform takes are queued, waited for or named in an order; a
  * TIFF or PNG is told to the operator at intake instead (shared/blob-names.ts unsendableMessage).
  */
 export const SENDABLE_SQL = `(${SENDABLE_FORMATS.map((f) => `'${f}'`).join(', ')})`;
 
+/**
+ * sync_jobs.kind (the CHECK of migration 003, widened by 007). A new kind adds its name here and in a
+ * migration. 'forward-pacs': one image to one PACS route (its jobs' SQL is in store/pacs.ts).
+ */
 export type JobKind = 'upload-image' | 'submit-order' | 'forward-pacs';
 export type JobState = 'waiting' | 'running' | 'retry-wait' | 'done' | 'failed' | 'cancelled';
 
