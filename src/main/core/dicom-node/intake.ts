@@ -14,7 +14,7 @@ import type { Logger } from '../kernel/logger.ts';
 import { PRIVATE_DIR_MODE } from '../kernel/data-dir.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import { wrapInPart10 } from '../dicom/part10.ts';
-import { EXPLICIT_LE_SYNTAX, IMPLICIT_LE_SYNTAX, TS_IMPLICIT_LE, type DicomSyntax } from '../dicom/vocabulary.ts';
+import { syntaxOfTransfer, type DicomSyntax } from '../dicom/vocabulary.ts';
 import { parseDicom, type ParsedDicom } from '../metadata/dicom.ts';
 import { readDicomValues } from '../metadata/dicom-values.ts';
 import { UnreadableFileError } from '../metadata/errors.ts';
@@ -27,8 +27,6 @@ import { representativeFrameIndex } from '../imaging/frame.ts';
 import type { ReceiveOutcome } from './receiver.ts';
 import { IngestGate, type GatePolicy } from './ingest-gate.ts';
 import { storeVerdict, type StoreEnd, type StoreVerdict } from './store-status.ts';
-
-export const syntaxOfTransfer = (ts: string): DicomSyntax => (ts === TS_IMPLICIT_LE ? IMPLICIT_LE_SYNTAX : EXPLICIT_LE_SYNTAX);
 
 /**
  * Which frame a received object keeps for its preview (the one the preview shows: the middle one

@@ -22,6 +22,13 @@ export const IMPLICIT_LE_SYNTAX: DicomSyntax = { explicit: false, littleEndian: 
 export const EXPLICIT_LE_SYNTAX: DicomSyntax = { explicit: true, littleEndian: true };
 export const EXPLICIT_BE_SYNTAX: DicomSyntax = { explicit: true, littleEndian: false };
 
+/** How a transfer syntax lays out its data set: deflated (once inflated) and every compressed syntax read as explicit LE. */
+export function syntaxOfTransfer(ts: string): DicomSyntax {
+  if (ts === TS_IMPLICIT_LE) return IMPLICIT_LE_SYNTAX;
+  if (ts === TS_EXPLICIT_BE) return EXPLICIT_BE_SYNTAX;
+  return EXPLICIT_LE_SYNTAX;
+}
+
 /** The transfer syntax that names a walked layout (compressed and deflated ones read as explicit LE). */
 export const syntaxUid = (s: DicomSyntax): string => (!s.explicit ? TS_IMPLICIT_LE : s.littleEndian ? TS_EXPLICIT_LE : TS_EXPLICIT_BE);
 

@@ -3,18 +3,17 @@
 // Pixel Data. The ingest stage relies on this to know when a camera has finished writing a file.
 import { inflateRawSync } from 'node:zlib';
 import {
-  EXPLICIT_BE_SYNTAX,
   EXPLICIT_LE_SYNTAX,
   IMPLICIT_LE_SYNTAX,
   LONG_VRS,
   TAG_ROWS,
   TAG_SPECIFIC_CHARACTER_SET,
   TS_DEFLATED_LE,
-  TS_EXPLICIT_BE,
   TS_EXPLICIT_LE,
   TS_IMPLICIT_LE,
   UNDEFINED_LENGTH,
   isVrLetters,
+  syntaxOfTransfer,
   type DicomSyntax,
 } from '../dicom/vocabulary.ts';
 import { isPart10 } from '../dicom/part10.ts';
@@ -200,12 +199,6 @@ function walkMeta(buf: Buffer, pos: number): { end: number; transferSyntaxUid: s
   return { end: pos, transferSyntaxUid };
 }
 
-function syntaxOf(ts: string): DicomSyntax {
-  if (ts === TS_IMPLICIT_LE) return IMPLICIT;
-  if (ts === TS_EXPLICIT_BE) return EXPLICIT_BE_SYNTAX;
-  return EXPLICIT_LE; // explicit LE, deflated (once inflated) and every compressed syntax
-}
-
 function inflate(bytes: Buffer): Buffer {
   try {
     return inflateRawSync(bytes, { maxOutputLength: MAX_INFLATED });
@@ -228,7 +221,7 @@ export function walkDicom(bytes: Buffer): DicomLayout {
   const transferSyntaxUid =
     meta.transferSyntaxUid ?? (isVrLetters(bytes[meta.end + 4], bytes[meta.end + 5]) ? TS_EXPLICIT_LE : TS_IMPLICIT_LE);
   const dataset = transferSyntaxUid === TS_DEFLATED_LE ? inflate(bytes.subarray(meta.end)) : bytes.subarray(meta.end);
-  const syntax = syntaxOf(transferSyntaxUid);
+  const syntax = syntaxOfTransfer(transferSyntaxUid);
   const top: TopLevel = { pixelDataStart: null, pixelData: null, hasRows: false, lastTag: 0, characterSet: null };
   walkElements(dataset, 0, syntax, 0, false, top);
   // Cut exactly between two elements: an image without its pixels, or a data set that stops
