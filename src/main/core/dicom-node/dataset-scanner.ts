@@ -14,9 +14,9 @@
 //
 // Only little endian syntaxes reach here (negotiation accepts no big endian or deflated syntax).
 import { DicomStructureError } from '../metadata/dicom-structure.ts';
-import { LONG_VRS, UNDEFINED_LENGTH, isVrLetters, type DicomSyntax } from '../dicom/vocabulary.ts';
+import { endsWithEoi } from '../metadata/dicom-preview.ts';
+import { IMPLICIT_LE_SYNTAX, LONG_VRS, UNDEFINED_LENGTH, isVrLetters, type DicomSyntax } from '../dicom/vocabulary.ts';
 
-const IMPLICIT: DicomSyntax = { explicit: false, littleEndian: true };
 const MAX_DEPTH = 32;
 
 export interface ScannerOptions {
@@ -357,7 +357,7 @@ export class DatasetScanner {
     this.consume(buf.subarray(pos, pos + size));
     if (length === UNDEFINED_LENGTH) {
       // An undefined-length UN holds implicit VR little endian data (DICOM CP-246).
-      this.enter({ kind: 'items', syntax: vr === 'UN' ? IMPLICIT : ctx.syntax });
+      this.enter({ kind: 'items', syntax: vr === 'UN' ? IMPLICIT_LE_SYNTAX : ctx.syntax });
     } else {
       this.skip = length;
     }
@@ -417,10 +417,4 @@ function itemHeader(element: number, length: number): Buffer {
   b.writeUInt16LE(element, 2);
   b.writeUInt32LE(length, 4);
   return b;
-}
-
-function endsWithEoi(b: Buffer): boolean {
-  let end = b.length;
-  while (end > 0 && b[end - 1] === 0x00) end--; // fragments are padded to an even length
-  return end >= 2 && b[end - 2] === 0xff && b[end - 1] === 0xd9;
 }

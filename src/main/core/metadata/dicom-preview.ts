@@ -106,7 +106,8 @@ export function frameAt(dataset: Buffer, px: Encapsulated, numberOfFrames: numbe
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
-function endsWithEoi(b: Buffer): boolean {
+/** True when a fragment (or its last bytes) ends a JPEG, JPEG-LS or JPEG 2000 codestream (FFD9), padding aside. */
+export function endsWithEoi(b: Buffer): boolean {
   let end = b.length;
   while (end > 0 && b[end - 1] === 0x00) end--; // fragments are padded to an even length
   return end >= 2 && b[end - 2] === 0xff && b[end - 1] === 0xd9;
