@@ -8,7 +8,7 @@ import { isIP, type Socket } from 'node:net';
 import type { association as assoc, Dataset as DatasetType, requests, responses } from 'dcmjs-dimse';
 import type { DicomCamera, DicomNodeSettings } from '../../../shared/dicom-settings.ts';
 import type { Logger } from '../kernel/logger.ts';
-import { decideAssociation, normaliseAe } from './association-policy.ts';
+import { decideAssociation, findCamera, normaliseAe } from './association-policy.ts';
 import { decideContext, STORAGE_CLASSES } from './negotiation.ts';
 import { part10Header } from './file-meta.ts';
 import { syntaxOfTransfer } from '../dicom/vocabulary.ts';
@@ -154,7 +154,7 @@ export class StationScp extends dimse.Scp {
     this.callingAe = normaliseAe(association.getCallingAeTitle());
     this.calledAe = normaliseAe(association.getCalledAeTitle());
     const remoteAddress = this.remote.remoteAddress ?? null;
-    const known = ctx.cameras.find((c) => normaliseAe(c.aeTitle) === this.callingAe);
+    const known = findCamera(ctx.cameras, this.callingAe);
     const resolved = known?.host && !isIP(known.host) ? await resolveHost(known.host) : null;
     const decision = decideAssociation(
       { calledAe: this.calledAe, callingAe: this.callingAe, remoteAddress, openAssociations: ctx.otherAssociations() },
