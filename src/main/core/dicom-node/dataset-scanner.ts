@@ -26,11 +26,12 @@ export interface ScannerOptions {
    * frame to keep (0-based) and, for uncompressed pixels, the bytes of one frame (0: unknown).
    */
   pixelPlan(head: Buffer): PixelPlan;
-  /** The most bytes of compressed frame kept (a frame without an end marker stops here). */
-  maxKeptFragmentBytes?: number;
-  /** The most head or tail bytes kept; more is treated as a malformed object. */
-  maxHeadBytes?: number;
 }
+
+/** The most bytes of compressed frame kept (a frame without an end marker stops here). */
+const MAX_KEPT_FRAGMENT_BYTES = 128 * 1024 * 1024;
+/** The most head or tail bytes kept; more is treated as a malformed object. */
+const MAX_HEAD_BYTES = 64 * 1024 * 1024;
 
 export interface PixelPlan {
   frames: number;
@@ -169,15 +170,11 @@ export class DatasetScanner {
     return parts;
   }
 
-  private get maxHead(): number {
-    return this.opts.maxHeadBytes ?? 64 * 1024 * 1024;
-  }
-
   private consume(bytes: Buffer): void {
     switch (this.sink) {
       case 'keep': {
         this.kept += bytes.length;
-        if (this.kept > this.maxHead) throw malformed('the attributes outside the pixel data are too large');
+        if (this.kept > MAX_HEAD_BYTES) throw malformed('the attributes outside the pixel data are too large');
         (this.region === 'tail' ? this.tail : this.head).push(Buffer.from(bytes));
         return;
       }
@@ -196,7 +193,7 @@ export class DatasetScanner {
         return;
       case 'fragment':
         this.keptFragmentBytes += bytes.length;
-        if (this.keptFragmentBytes > (this.opts.maxKeptFragmentBytes ?? 128 * 1024 * 1024)) this.overBudget = true;
+        if (this.keptFragmentBytes > MAX_KEPT_FRAGMENT_BYTES) this.overBudget = true;
         if (!this.overBudget) this.fragmentBytes.push(bytes);
         this.fragmentTail = Buffer.concat([this.fragmentTail, bytes.subarray(-8)]).subarray(-8);
         return;

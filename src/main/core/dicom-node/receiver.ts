@@ -76,11 +76,6 @@ export class SpoolReceiver extends Writable {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Bytes of the data set received so far. */
-  get received(): number {
-    return this.size;
-  }
-
   private settle(o: ReceiveOutcome): void {
     if (this.settled) return;
     this.settled = o;
