@@ -77,6 +77,7 @@ export interface IntakeDeps {
   gatePolicy?: GatePolicy;
 }
 
+/** The C-STORE request's UIDs, already without their padding (scp.ts storeCommand). */
 export interface StoreCommand {
   sopClassUid: string;
   sopInstanceUid: string;
@@ -161,11 +162,11 @@ export class DicomIntake {
       return done({ kind: 'malformed', truncated: err.truncated });
     }
     const sopClass = parsed.facts.sopClassUid;
-    if (sopClass && cmd.sopClassUid && sopClass !== cmd.sopClassUid.replace(/\0/g, '').trim()) {
+    if (sopClass && cmd.sopClassUid && sopClass !== cmd.sopClassUid) {
       await rm(outcome.tmpPath, { force: true });
       return done({ kind: 'sop-class-mismatch' });
     }
-    const uid = parsed.facts.sopUid ?? cmd.sopInstanceUid.replace(/\0/g, '').trim();
+    const uid = parsed.facts.sopUid ?? cmd.sopInstanceUid;
     for (let first = this.deciding.get(uid); first; first = this.deciding.get(uid)) await first;
     const work = this.keep(outcome, uid, sopClass ?? cmd.sopClassUid, a, parsed);
     this.deciding.set(uid, work.catch(() => undefined));
