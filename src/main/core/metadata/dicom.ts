@@ -3,27 +3,16 @@
 // declared character sets), so the pixels are never copied for it.
 import { emptyFacts, type ImageFacts, type Laterality, type LateralitySource } from '../../../shared/domain.ts';
 import { readablePersonName } from '../dicom/text.ts';
+import type { PixelDescription } from '../imaging/frame.ts';
 import { DicomStructureError, walkDicom, type DicomLayout } from './dicom-structure.ts';
 import { readDicomValues, type DicomValues } from './dicom-values.ts';
 import { UnreadableFileError } from './errors.ts';
 import { parseOffset } from '../../../shared/dates.ts';
 import { dicomDateToIso, parseDicomDate, parseDicomDateTime, parseDicomTime, toTakenTime, type TakenTime } from './time.ts';
 
-/** What the preview needs to know about the pixels. */
-export interface DicomPixelInfo {
-  rows: number;
-  columns: number;
-  samplesPerPixel: number;
-  photometric: string;
-  bitsAllocated: number;
-  bitsStored: number;
-  pixelRepresentation: number;
-  planarConfiguration: number;
+/** What the preview needs to know about the pixels: a frame decoder's description, and how many frames. */
+export interface DicomPixelInfo extends PixelDescription {
   numberOfFrames: number;
-  windowCenter: number | null;
-  windowWidth: number | null;
-  rescaleSlope: number;
-  rescaleIntercept: number;
 }
 
 export interface ParsedDicom {
