@@ -229,20 +229,7 @@ export class IngestPipeline {
       // The same bytes arriving twice at once (a file reported again while it was being taken in,
       // a copy in another folder, the same photo on two cameras) wait for the first one and then
       // count as a duplicate.
-      for (let first = this.inFlight.get(hash); first; first = this.inFlight.get(hash)) await first;
-      const existing = this.deps.images.bySha(hash);
-      if (existing) return { kind: 'known', imageId: this.recordDuplicate(file, hash, existing), sha256: hash };
-      const work = this.takeIn(file, sourceId, hash, opts);
-      const settled = work.then(
-        () => undefined,
-        () => undefined,
-      );
-      this.inFlight.set(hash, settled);
-      try {
-        return { kind: 'new', imageId: await work, sha256: hash };
-      } finally {
-        this.inFlight.delete(hash);
-      }
+      return await this.once(hash, (existing) => this.recordDuplicate(file, hash, existing), () => this.takeIn(file, sourceId, hash, opts));
     } catch (err) {
       if (this.waitForStorage(err, file.path, sourceId, file.size)) return { kind: 'waiting' };
       const reason =
@@ -255,15 +242,23 @@ export class IngestPipeline {
     }
   }
 
-  private async runReceived(obj: ReceivedObject): Promise<IngestResult> {
+  private runReceived(obj: ReceivedObject): Promise<IngestResult> {
     const hash = obj.sha256;
-    for (let first = this.inFlight.get(hash); first; first = this.inFlight.get(hash)) await first;
-    const existing = this.deps.images.bySha(hash);
-    if (existing) return { kind: 'known', imageId: existing.id, sha256: hash };
-    const work = (async () => {
+    return this.once(hash, (existing) => existing.id, async () => {
       const read = await readImage(obj.compact, obj.fileName, this.deps.fileNameRules(), { dicom: obj.parsed });
       return this.store({ hash, sizeBytes: obj.sizeBytes, sourceId: null, sourcePath: obj.sourcePath, fileName: obj.fileName, completeAt: obj.completeAt, read, original: null, dicom: obj.dicom });
-    })();
+    });
+  }
+
+  /**
+   * One image per content hash: waits for an ingest of the same bytes already under way, then
+   * either names the image those bytes already are (`known`) or runs `takeIn` as the one in flight.
+   */
+  private async once(hash: string, known: (existing: { id: string; file_name: string }) => string, takeIn: () => Promise<string>): Promise<IngestResult> {
+    for (let first = this.inFlight.get(hash); first; first = this.inFlight.get(hash)) await first;
+    const existing = this.deps.images.bySha(hash);
+    if (existing) return { kind: 'known', imageId: known(existing), sha256: hash };
+    const work = takeIn();
     this.inFlight.set(hash, work.then(() => undefined, () => undefined));
     try {
       return { kind: 'new', imageId: await work, sha256: hash };
