@@ -5,23 +5,16 @@
 // electron-builder wrote (update-feed.ts); an AppAdapter object stands in for Electron's `app`,
 // the Node executor for Electron's net, and the host's restart callback (which would close the
 // station and call quitAndInstall) only records that it was called.
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Station } from '../../src/main/core/station.ts';
-import { silentLogger } from '../../src/main/core/kernel/logger.ts';
 import type { UpdaterLike } from '../../src/main/core/updates/service.ts';
-import { builtVersion, feedFiles } from '../fixtures/update-feed.ts';
-import { appImageUpdater, appUpdateYml, startFeedServer, testApp, type FeedServer } from '../fixtures/update-client.ts';
-import { tempDir } from '../fixtures/headless.ts';
+import { appImageUpdater, appUpdateYml, linuxFeed, openDesktopStation, testApp, type FeedServer } from '../fixtures/update-client.ts';
 
-const urls = { thumb: (id: string) => `/t/${id}`, full: (id: string) => `/f/${id}` };
 let feed: FeedServer;
 let station: Station | null = null;
 
 beforeAll(async () => {
-  feed = await startFeedServer();
-  const b = await builtVersion('linux', '1.2.3');
-  for (const f of feedFiles(b)) feed.put(f, path.join(b.outDir, f));
+  feed = await linuxFeed('1.2.3');
 }, 120_000);
 
 afterAll(() => feed.close());
@@ -32,7 +25,7 @@ afterEach(async () => {
 
 describe('updates never restart the station during a capture', () => {
   it('holds the restart while an exam is capturing, offers it after the exam completes and sync is idle', async () => {
-    station = await Station.open({ dataDir: tempDir('data'), host: 'electron', version: '1.0.0', urls, logger: silentLogger(), quality: false, watchVolumes: false });
+    station = await openDesktopStation();
     const s = station;
     await s.api['operators.add']({ name: 'Anna Berg' });
     const r = await s.api['orders.create']({
@@ -79,7 +72,7 @@ describe('updates never restart the station during a capture', () => {
   });
 
   it('waits for every named busy source (a camera import, an upload, a DICOM association plug in the same way)', async () => {
-    station = await Station.open({ dataDir: tempDir('data'), host: 'electron', version: '1.0.0', urls, logger: silentLogger(), quality: false, watchVolumes: false });
+    station = await openDesktopStation();
     let associating = true;
     station.updates.addBusySource({ name: 'dicom-association', label: 'a DICOM transfer is in progress', busy: () => associating });
     const updater = appImageUpdater(testApp('1.0.0', appUpdateYml(feed.url)));

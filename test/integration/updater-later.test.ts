@@ -7,20 +7,15 @@
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Station } from '../../src/main/core/station.ts';
-import { silentLogger } from '../../src/main/core/kernel/logger.ts';
 import type { UpdaterLike } from '../../src/main/core/updates/service.ts';
 import { builtVersion, feedFiles } from '../fixtures/update-feed.ts';
-import { appImageUpdater, appUpdateYml, startFeedServer, testApp, type FeedServer } from '../fixtures/update-client.ts';
-import { tempDir } from '../fixtures/headless.ts';
+import { appImageUpdater, appUpdateYml, linuxFeed, openDesktopStation, testApp, type FeedServer } from '../fixtures/update-client.ts';
 
-const urls = { thumb: (id: string) => `/t/${id}`, full: (id: string) => `/f/${id}` };
 let feed: FeedServer;
 let station: Station | null = null;
 
 beforeAll(async () => {
-  feed = await startFeedServer();
-  const b = await builtVersion('linux', '1.2.3');
-  for (const f of feedFiles(b)) feed.put(f, path.join(b.outDir, f));
+  feed = await linuxFeed('1.2.3');
 }, 120_000);
 afterAll(() => feed.close());
 afterEach(async () => {
@@ -30,7 +25,7 @@ afterEach(async () => {
 
 describe('"Later" on a downloaded update', () => {
   it('stays chosen when the periodic re-check finds the same version again', async () => {
-    station = await Station.open({ dataDir: tempDir('data'), host: 'electron', version: '1.0.0', urls, logger: silentLogger(), quality: false, watchVolumes: false });
+    station = await openDesktopStation();
     const s = station;
     const restarts: string[] = [];
     const updater = appImageUpdater(testApp('1.0.0', appUpdateYml(feed.url)));
