@@ -6,12 +6,14 @@
 // offers Undo; the walk-in form, the Sources screen and the history say the right thing.
 // Screenshots at 1024, 1280 and 1920 px go to /tmp/shots-h9/.
 import { test, expect, type Page } from '@playwright/test';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { startHost, tempDir, type RunningHost } from '../fixtures/headless.ts';
+import { tempDir, type RunningHost } from '../fixtures/headless.ts';
+import { drop as dropInto, exif, startFlowHost, walkIn as walkInto } from '../fixtures/flow-world.ts';
 import { fundusVariantJpeg } from '../fixtures/fundus-variants.ts';
 import { syntheticFundusJpeg, withUniqueComment } from '../fixtures/fundus.ts';
+import { pad2 } from '../../src/shared/dates.ts';
 
 const SHOTS = '/tmp/shots-h9';
 const SIZES = [
@@ -23,37 +25,15 @@ let host: RunningHost;
 
 test.beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  host = await startHost();
-  await host.call('settings.update', {
-    fileNameRules: [
-      { id: 'site', name: 'Site rule', pattern: '^(?<patientId>\\d+)_(?<eye>OD|OS)_' },
-      { id: 'noeye', name: 'No eye', pattern: '^(?<patientId>\\d+)_X_' },
-    ],
-  });
-  await host.call('operators.add', { name: 'Flow Tester' });
+  host = await startFlowHost();
 });
 
 test.afterAll(async () => {
   await host?.stop();
 });
 
-async function drop(name: string, bytes: Buffer) {
-  const staging = tempDir('stage');
-  writeFileSync(path.join(staging, name), bytes);
-  renameSync(path.join(staging, name), path.join(host.watchDir, name));
-}
-
-async function walkIn(patientId: string, name: string): Promise<string> {
-  const r = await host.call<{ created: boolean; order: { id: string } }>('orders.create', {
-    order: { patientId, name, birthDate: '1960-05-05', sex: 'F', scheduledAt: new Date().toISOString() },
-    allowDuplicate: true,
-  });
-  expect(r.created).toBe(true);
-  return r.order.id;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-const exif = (d: Date) => ({ IFD2: { DateTimeOriginal: `${d.getFullYear()}:${pad(d.getMonth() + 1)}:${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` } });
+const drop = (name: string, bytes: Buffer) => dropInto(host, name, bytes);
+const walkIn = (patientId: string, name: string) => walkInto(host, patientId, name);
 let seed = 500;
 const photo = (taken?: Date) => syntheticFundusJpeg({ width: 1200, height: 900, seed: seed++, ...(taken && { exif: exif(taken) }) });
 
@@ -128,7 +108,7 @@ test('a camera clock that says 2004 is flagged and sorted by arrival; a photo fr
   await expect(cards).toHaveCount(2);
   // Yesterday's photo first (with its date), the wrong clock second (it arrived now).
   await expect(cards.nth(0)).toHaveAttribute('data-file', '83001_OD_1.jpg');
-  await expect(cards.nth(0).getByTestId('photo-time')).toContainText(`${yesterday.getFullYear()}-${pad(yesterday.getMonth() + 1)}-${pad(yesterday.getDate())}`);
+  await expect(cards.nth(0).getByTestId('photo-time')).toContainText(`${yesterday.getFullYear()}-${pad2(yesterday.getMonth() + 1)}-${pad2(yesterday.getDate())}`);
   await expect(cards.nth(1)).toHaveAttribute('data-file', '83001_OD_2.jpg');
   await expect(cards.nth(1).getByTestId('clock-warn')).toHaveText('⚠ camera clock says 2004-03-01 10:22');
   await expect(cards.nth(1).getByTestId('photo-time')).not.toContainText('2004-03-01 10:22:00');
