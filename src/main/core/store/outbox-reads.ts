@@ -2,7 +2,7 @@
 // from, and the queue as the UI lists it. Reads only; the writes are in outbox.ts. Row types match
 // migrations 001-003 and 007 (images, orders, exam_eyes, sync_jobs, pacs_routes).
 import type { Database, Statement } from 'better-sqlite3';
-import { SENDABLE_SQL, type ImageSyncColumns, type JobKind, type JobRow } from './outbox.ts';
+import { sendablePhotoSql, type ImageSyncColumns, type JobKind, type JobRow } from './outbox.ts';
 
 type Eye = 'OD' | 'OS';
 
@@ -89,14 +89,13 @@ export class OutboxReads {
       order: db.prepare(`SELECT id, status, revision, external_order_id, accession_number, scheduled_at, patient_id, patient_name, birth_date, sex
         FROM orders WHERE id = ?`),
       examImages: db.prepare(`SELECT id, blob_name, laterality, eye, taken_at, taken_offset, quality_score, facts
-        FROM images WHERE order_id = ? AND status = 'ready' AND rejected_reason IS NULL AND format IN ${SENDABLE_SQL}
+        FROM images WHERE order_id = ? AND ${sendablePhotoSql()}
         ORDER BY taken_at, ingested_at, id`),
       examEyes: db.prepare('SELECT eye, best_image_id, ungradable_reason FROM exam_eyes WHERE order_id = ?'),
       bytesWaiting: db.prepare(`SELECT sum(coalesce(j.bytes, i.size_bytes, 0)) AS b FROM sync_jobs j JOIN images i ON i.id = j.subject_id
         WHERE j.kind = 'upload-image' AND j.state IN ('waiting', 'running', 'retry-wait')`),
       blockedOrders: db.prepare(`SELECT count(*) AS n FROM sync_jobs j WHERE j.kind = 'submit-order' AND j.state IN ('waiting', 'retry-wait')
-        AND j.payload IS NULL AND EXISTS (SELECT 1 FROM images i WHERE i.order_id = j.subject_id AND i.status = 'ready' AND i.rejected_reason IS NULL
-          AND i.format IN ${SENDABLE_SQL} AND i.uploaded_at IS NULL)`),
+        AND j.payload IS NULL AND EXISTS (SELECT 1 FROM images i WHERE i.order_id = j.subject_id AND ${sendablePhotoSql('i.')} AND i.uploaded_at IS NULL)`),
       activeJobs: db.prepare(`SELECT ${LIST_COLUMNS} ${LIST_FROM}
         WHERE j.kind = ? AND j.state IN ('waiting', 'running', 'retry-wait', 'failed')
         ORDER BY CASE j.state WHEN 'running' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END, j.next_attempt_at, j.created_at LIMIT ?`),

@@ -19,7 +19,10 @@ import type { ImageSyncState } from '../../../shared/sync.ts';
  * `format IN (...)`: only photos the platform takes are queued, waited for or named in an order; a
  * TIFF or PNG is told to the operator at intake instead (shared/blob-names.ts unsendableMessage).
  */
-export const SENDABLE_SQL = `(${SENDABLE_FORMATS.map((f) => `'${f}'`).join(', ')})`;
+const SENDABLE_SQL = `(${SENDABLE_FORMATS.map((f) => `'${f}'`).join(', ')})`;
+
+/** A photo an exam sends: ready, not rejected, in a format the platform takes. `a`: the images alias with its dot ('i.'). */
+export const sendablePhotoSql = (a = ''): string => `${a}status = 'ready' AND ${a}rejected_reason IS NULL AND ${a}format IN ${SENDABLE_SQL}`;
 
 /**
  * sync_jobs.kind (the CHECK of migration 003, widened by 007). A new kind adds its name here and in a
@@ -103,7 +106,7 @@ export class Outbox {
     this.newId = newId;
     this.s = {
       examImages: db.prepare(`SELECT id, format, blob_name FROM images
-        WHERE order_id = ? AND status = 'ready' AND rejected_reason IS NULL AND format IN ${SENDABLE_SQL} ORDER BY taken_at, ingested_at, id`),
+        WHERE order_id = ? AND ${sendablePhotoSql()} ORDER BY taken_at, ingested_at, id`),
       setBlobName: db.prepare('UPDATE images SET blob_name = ? WHERE id = ? AND blob_name IS NULL'),
       uploadJobFor: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'upload-image' AND subject_id = ?`),
       insertJob: db.prepare(`INSERT INTO sync_jobs (id, kind, subject_id, revision, state, attempts, next_attempt_at, created_at, updated_at)
@@ -133,13 +136,12 @@ export class Outbox {
       readyOrder: db.prepare(`SELECT * FROM sync_jobs j WHERE j.kind = 'submit-order' AND j.state IN ('waiting', 'retry-wait')
           AND j.next_attempt_at <= ?
           AND (j.payload IS NOT NULL
-            OR NOT EXISTS (SELECT 1 FROM images i WHERE i.order_id = j.subject_id AND i.status = 'ready' AND i.rejected_reason IS NULL
-              AND i.format IN ${SENDABLE_SQL} AND i.uploaded_at IS NULL))
+            OR NOT EXISTS (SELECT 1 FROM images i WHERE i.order_id = j.subject_id AND ${sendablePhotoSql('i.')} AND i.uploaded_at IS NULL))
           AND NOT EXISTS (SELECT 1 FROM sync_jobs e WHERE e.kind = 'submit-order' AND e.subject_id = j.subject_id AND e.revision < j.revision
             AND e.state IN ('waiting', 'running', 'retry-wait'))
         ORDER BY j.next_attempt_at, j.created_at LIMIT 1`),
       imagesNotUploaded: db.prepare(`SELECT count(*) AS n FROM images
-        WHERE order_id = ? AND status = 'ready' AND rejected_reason IS NULL AND format IN ${SENDABLE_SQL} AND uploaded_at IS NULL`),
+        WHERE order_id = ? AND ${sendablePhotoSql()} AND uploaded_at IS NULL`),
       claim: db.prepare(`UPDATE sync_jobs SET state = 'running', last_attempt_at = @at, updated_at = @at
         WHERE id = @id AND state IN ('waiting', 'retry-wait')`),
       setPayload: db.prepare('UPDATE sync_jobs SET payload = ?, bytes = coalesce(?, bytes) WHERE id = ?'),
