@@ -27,7 +27,7 @@ import { Station } from '../src/main/core/station.ts';
 import { silentLogger } from '../src/main/core/kernel/logger.ts';
 import { syntheticFundusJpeg } from '../test/fixtures/fundus.ts';
 import { repoRoot, tempDir } from '../test/fixtures/headless.ts';
-import { freePort, run, send, start, writeMultiFrame, echo } from '../test/fixtures/dicom-camera.ts';
+import { freePort, OP_KEYS, run, send, start, writeMultiFrame, echo } from '../test/fixtures/dicom-camera.ts';
 import { measureMwl, MWL_SCU } from './dicom-mwl.ts';
 
 process.env.TCP_NODELAY = '1';
@@ -47,20 +47,11 @@ for (let i = 0; i < 8; i++) {
   writeFileSync(file, await syntheticFundusJpeg({ width: WIDTH, height: HEIGHT, seed: 500 + i, quality: 92, grain: 14 }));
   bases.push(file);
 }
-const OP_KEYS = [
-  'AcquisitionDeviceTypeCodeSequence[0].CodeValue=F-0000',
-  'AcquisitionDeviceTypeCodeSequence[0].CodingSchemeDesignator=SRT',
-  'AcquisitionDeviceTypeCodeSequence[0].CodeMeaning=Fundus Camera',
-  'AnatomicRegionSequence[0].CodeValue=T-AA000',
-  'AnatomicRegionSequence[0].CodingSchemeDesignator=SRT',
-  'AnatomicRegionSequence[0].CodeMeaning=Eye',
-  'PatientID=BENCH-1',
-  'PatientName=Bench^Network',
-];
+const BENCH_KEYS = [...OP_KEYS, 'PatientID=BENCH-1', 'PatientName=Bench^Network'];
 const files: string[] = [];
 for (let i = 0; i < count + paced; i++) {
   const out = path.join(dir, `op-${i}.dcm`);
-  const r = await run('img2dcm', ['-oph', ...[...OP_KEYS, `ImageLaterality=${i % 2 ? 'L' : 'R'}`].flatMap((k) => ['-k', k]), bases[i % bases.length]!, out]);
+  const r = await run('img2dcm', ['-oph', ...[...BENCH_KEYS, `ImageLaterality=${i % 2 ? 'L' : 'R'}`].flatMap((k) => ['-k', k]), bases[i % bases.length]!, out]);
   if (r.code !== 0) throw new Error(`img2dcm: ${r.out}`);
   files.push(out);
 }
