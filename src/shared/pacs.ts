@@ -33,7 +33,6 @@ export const pacsRouteInputSchema = z
     }
   })
   .transform((r) => ({ ...r, cameraAeTitle: r.match === 'camera' ? r.cameraAeTitle : null }));
-export type PacsRouteInput = z.input<typeof pacsRouteInputSchema>;
 export type PacsRouteSettings = z.output<typeof pacsRouteInputSchema>;
 
 /** A saved route, with its peer's state as the forwarder last saw it. */

@@ -81,7 +81,6 @@ export const defaultUpdateSettings = (): UpdateSettings => updateSettingsSchema.
  * - error: the last check or download failed; this version keeps running
  */
 export const UPDATE_PHASES = ['unsupported', 'managed', 'disabled', 'idle', 'checking', 'up-to-date', 'downloading', 'ready', 'error'] as const;
-export type UpdatePhase = (typeof UPDATE_PHASES)[number];
 
 export const updateStatusSchema = z.object({
   phase: z.enum(UPDATE_PHASES),
