@@ -9,18 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installElectronStandIn, type ElectronStandIn, type FakeBrowserWindow, type FakeTray } from '../fixtures/electron-stand-in.ts';
 
 let e: ElectronStandIn;
-let running = false;
 
-async function startHost(): Promise<FakeBrowserWindow> {
-  await e.loadHost();
-  running = true;
-  e.ready();
-  return e.windowMade();
-}
 
-type Reply = { ok: boolean; value?: Record<string, unknown>; error?: { code: string } };
-const call = (win: FakeBrowserWindow, method: string, input: unknown = {}) =>
-  e.invoke('station:call', win.webContents, win.webContents.mainFrame, method, input) as Promise<Reply>;
+const call = (win: FakeBrowserWindow, method: string, input: unknown = {}) => e.callStation(win, method, input);
 
 const labels = (t: FakeTray) => t.menu.map((m) => (m.type === 'separator' ? '-' : `${m.label}${m.enabled === false ? ' (off)' : ''}`));
 const item = (t: FakeTray, id: string) => t.menu.find((m) => m.id === id)!;
@@ -31,11 +22,10 @@ async function trayShows(t: FakeTray, label: string): Promise<void> {
 
 beforeEach(() => {
   e = installElectronStandIn();
-  running = false;
 });
 
 afterEach(async () => {
-  if (running) await e.quit();
+  await e.quitIfRunning();
 });
 
 describe('one instance (stand-in: requestSingleInstanceLock and the second-instance event)', () => {
@@ -51,7 +41,7 @@ describe('one instance (stand-in: requestSingleInstanceLock and the second-insta
   });
 
   it('the first instance shows, restores and focuses its window when a second one starts', async () => {
-    const win = await startHost();
+    const win = await e.start();
     win.minimize();
     win.hide();
     const focusedBefore = win.focused;
@@ -65,7 +55,7 @@ describe('one instance (stand-in: requestSingleInstanceLock and the second-insta
 
 describe('closing the window hides it to the tray (stand-in: BrowserWindow close, Tray, Notification)', () => {
   it('keeps the station running after close, says so once, and Open brings the window back', async () => {
-    const win = await startHost();
+    const win = await e.start();
     win.show();
     expect(win.close()).toBe(false);
     expect(win.isDestroyed()).toBe(false);
@@ -84,11 +74,10 @@ describe('closing the window hides it to the tray (stand-in: BrowserWindow close
   });
 
   it('Quit in the tray closes the station and the app', async () => {
-    const win = await startHost();
+    const win = await e.start();
     const tray = e.state.trays[0]!;
     item(tray, 'quit').click!();
     await e.state.quitDone.promise;
-    running = false;
     expect(e.state.quitEmitted).toBe(true);
     expect(win.isDestroyed()).toBe(true);
     expect(tray.destroyed).toBe(true);
@@ -101,7 +90,7 @@ describe('closing the window hides it to the tray (stand-in: BrowserWindow close
 
 describe('the tray (stand-in: Tray and Menu record what the host drew; clicks are the test’s)', () => {
   it('shows the sync state, photos waiting and cameras, and Pause/Resume follow the station’s events', async () => {
-    const win = await startHost();
+    const win = await e.start();
     const tray = e.state.trays[0]!;
     expect(labels(tray)).toEqual([
       'Sync: not set up (off)',

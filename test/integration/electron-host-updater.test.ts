@@ -14,34 +14,28 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installElectronStandIn, type ElectronStandIn, type FakeBrowserWindow } from '../fixtures/electron-stand-in.ts';
 
 let e: ElectronStandIn;
-let running = false;
 const savedResources = (process as { resourcesPath?: string }).resourcesPath;
 
-type Reply = { ok: true; value: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
 async function call<T = Record<string, unknown>>(win: FakeBrowserWindow, method: string, input: unknown = {}): Promise<T> {
-  const r = (await e.invoke('station:call', win.webContents, win.webContents.mainFrame, method, input)) as Reply;
+  const r = await e.callStation(win, method, input);
   if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
   return r.value as T;
 }
 
 beforeEach(() => {
   e = installElectronStandIn();
-  running = false;
   // Electron sets this in a packaged app (electron-updater reads package-type and app-update.yml there).
   (process as { resourcesPath?: string }).resourcesPath = mkdtempSync(path.join(os.tmpdir(), 'cs-resources-'));
 });
 
 afterEach(async () => {
-  if (running) await e.quit();
+  await e.quitIfRunning();
   (process as { resourcesPath?: string }).resourcesPath = savedResources;
 });
 
 describe('the desktop host and updates', () => {
   it('does not quit to install while an exam is being captured; after it is completed, "restart when idle" closes the station and installs', async () => {
-    await e.loadHost();
-    running = true;
-    e.ready();
-    const win = await e.windowMade();
+    const win = await e.start();
 
     const { autoUpdater } = createRequire(import.meta.url)('electron-updater') as {
       autoUpdater: { emit(event: string, info: unknown): boolean; quitAndInstall(silent?: boolean, runAfter?: boolean): void; listenerCount(e: string): number };
@@ -82,7 +76,6 @@ describe('the desktop host and updates', () => {
     await call(win, 'exam.complete', { orderId });
     await call(win, 'updates.restartWhenIdle').catch(() => undefined);
     await e.state.quitDone.promise;
-    running = false;
     expect(installs).toEqual([[true, true]]);
     expect(e.state.quitEmitted).toBe(true);
     expect(readFileSync(path.join(e.state.paths.userData!, 'logs', 'station.log'), 'utf8')).toMatch(/"msg":"station stopped"/);

@@ -7,35 +7,25 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { installElectronStandIn, type ElectronStandIn, type FakeBrowserWindow, type FakeWebContents } from '../fixtures/electron-stand-in.ts';
+import { installElectronStandIn, type ElectronStandIn, type FakeBrowserWindow, type FakeWebContents, type StationReply } from '../fixtures/electron-stand-in.ts';
 import { syntheticFundusJpeg } from '../fixtures/fundus.ts';
 
 let e: ElectronStandIn;
-let running = false;
 
-async function startHost(): Promise<FakeBrowserWindow> {
-  await e.loadHost();
-  running = true;
-  e.ready();
-  return e.windowMade();
-}
 
-type Reply = { ok: true; value: Record<string, unknown> } | { ok: false; error: { code: string } };
-const call = (win: FakeBrowserWindow, method: string, input: unknown = {}) =>
-  e.invoke('station:call', win.webContents, win.webContents.mainFrame, method, input) as Promise<Reply>;
+const call = (win: FakeBrowserWindow, method: string, input: unknown = {}) => e.callStation(win, method, input);
 
 beforeEach(() => {
   e = installElectronStandIn();
-  running = false;
 });
 
 afterEach(async () => {
-  if (running) await e.quit();
+  await e.quitIfRunning();
 });
 
 describe('the window (stand-in: BrowserWindow records its options; no Chromium runs)', () => {
   it('is sandboxed, isolated, without Node, without insecure content, middle click off, and loads app://', async () => {
-    const win = await startHost();
+    const win = await e.start();
     const prefs = win.options.webPreferences!;
     expect(prefs).toMatchObject({
       contextIsolation: true,
@@ -58,7 +48,7 @@ describe('the window (stand-in: BrowserWindow records its options; no Chromium r
   });
 
   it('sets one CSP on every response through the session, and the same on app:// (stand-in: session.webRequest)', async () => {
-    await startHost();
+    await e.start();
     let answer: { responseHeaders: Record<string, string[]> } | null = null;
     e.state.headersListener!({ url: 'http://localhost:5173/', responseHeaders: { 'X-Kept': ['1'] } }, (r) => (answer = r as typeof answer));
     const csp = answer!.responseHeaders['Content-Security-Policy']!;
@@ -76,7 +66,7 @@ describe('the window (stand-in: BrowserWindow records its options; no Chromium r
   });
 
   it('denies every permission, navigation away, new windows and webviews (stand-in: the handlers it set)', async () => {
-    const win = await startHost();
+    const win = await e.start();
     const asked: boolean[] = [];
     (e.state.session.permissionRequest as (wc: unknown, p: string, cb: (ok: boolean) => void) => void)({}, 'media', (ok) => asked.push(ok));
     expect(asked).toEqual([false]);
@@ -96,7 +86,7 @@ describe('the window (stand-in: BrowserWindow records its options; no Chromium r
 
 describe('IPC only from the station frame (stand-in: ipcMain.handle; the test plays the sender)', () => {
   it('answers the window top frame and refuses subframes, other windows, other pages and gone frames', async () => {
-    const win = await startHost();
+    const win = await e.start();
     const ok = await call(win, 'station.info');
     expect(ok).toMatchObject({ ok: true, value: { host: 'electron', dataDir: e.state.paths.userData } });
 
@@ -113,13 +103,13 @@ describe('IPC only from the station frame (stand-in: ipcMain.handle; the test pl
   });
 
   it('trusts the dev server by origin, not by prefix (unpackaged only)', async () => {
-    const win = await startHost();
+    const win = await e.start();
     const saved = process.env.ELECTRON_RENDERER_URL;
     process.env.ELECTRON_RENDERER_URL = 'http://localhost:5173';
     try {
       e.state.isPackaged = false;
       const wc = win.webContents;
-      const from = (url: string) => e.invoke('station:call', wc, { url, parent: null }, 'station.info', {}) as Promise<Reply>;
+      const from = (url: string) => e.invoke('station:call', wc, { url, parent: null }, 'station.info', {}) as Promise<StationReply>;
       expect((await from('http://localhost:5173/index.html')).ok).toBe(true);
       expect((await from('http://localhost:5173.evil.example/')).ok).toBe(false);
       expect((await from('http://localhost:51730/')).ok).toBe(false);
@@ -134,7 +124,7 @@ describe('IPC only from the station frame (stand-in: ipcMain.handle; the test pl
 
 describe('station-media:// and app:// on the running host (stand-in: protocol.handle; Requests made here)', () => {
   it('serves a photo the station took in, and refuses malformed escapes and traversal', async () => {
-    const win = await startHost();
+    const win = await e.start();
     const inbox = path.join(e.state.paths.documents!, 'Capture Station Inbox');
     mkdirSync(inbox, { recursive: true });
     writeFileSync(path.join(inbox, 'fundus.jpg'), await syntheticFundusJpeg({ width: 640, height: 480 }));
