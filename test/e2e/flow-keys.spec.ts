@@ -63,11 +63,13 @@ test('a dialog takes the focus to its first field, keeps Tab inside, and gives t
 
 test('in the exam R and L file a "Which eye?" photo, Space and Shift+arrows choose several, the focus goes to the next photo, Ctrl+Z undoes', async ({ page }) => {
   const orderId = await walkIn(host, '55601', 'Keys, Karin');
-  for (let i = 1; i <= 4; i++) drop(host, `55601_X_${i}.jpg`, await goodPhoto(100 - i * 10));
+  // The exam is opened before the camera writes (as in the clinic): the focus starts on
+  // "Capturing now" and goes to the first photo that needs an eye when it arrives.
   await page.goto(`${host.url}#/exam/${orderId}`);
+  await expect(page.getByRole('button', { name: /Capturing now/ })).toBeFocused();
+  for (let i = 1; i <= 4; i++) drop(host, `55601_X_${i}.jpg`, await goodPhoto(100 - i * 10));
   const which = page.getByTestId('which-eye').getByTestId('photo-card');
   await expect(which).toHaveCount(4);
-  // The focus starts on the first photo that needs an eye.
   await expect(which.first()).toBeFocused();
   await page.keyboard.press('r');
   await expect(page.getByTestId('eye-OD').getByTestId('photo-card')).toHaveCount(1);

@@ -74,31 +74,44 @@ export function focusHome(): boolean {
 
 /**
  * The safety net: when the focused element leaves the page (an action re-rendered it away) and
- * no modal is open, the focus goes home instead of staying on the body.
+ * no modal is open, the focus goes home instead of staying on the body. A home the station chose
+ * by itself (the operator has not moved the focus since) follows the screen's home: an exam opened
+ * before its photos arrive starts on "Capturing now", and the first photo that needs an eye takes
+ * the focus when it comes.
  */
 export function useFocusRescue(): void {
   useEffect(() => {
     let last: Element | null = null;
     // Armed on a new screen (and at start) until something has the focus: the screen's home gets it.
     let armed = true;
+    // The element the rescue focused, while the focus is still there.
+    let placed: Element | null = null;
     const onFocusIn = (e: FocusEvent) => {
       last = e.target as Element;
       armed = false;
+      if (e.target !== placed) placed = null;
     };
     const onHash = () => {
       armed = true;
     };
+    const goHome = () => {
+      if (!focusHome()) return;
+      last = document.activeElement;
+      placed = document.activeElement;
+      armed = false;
+    };
     const check = () => {
-      if (document.activeElement && document.activeElement !== document.body) return;
       if (document.querySelector('[aria-modal="true"]')) return;
-      if (!armed && (!last || last.isConnected)) return;
-      if (focusHome()) {
-        last = null;
-        armed = false;
+      const active = document.activeElement;
+      if (active && active !== document.body) {
+        if (active === placed && !active.hasAttribute('data-focus-home') && document.querySelector('[data-focus-home]')) goHome();
+        return;
       }
+      if (!armed && (!last || last.isConnected)) return;
+      goHome();
     };
     const observer = new MutationObserver(() => queueMicrotask(check));
-    observer.observe(document.body, { childList: true, subtree: true });
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-focus-home'] });
     document.addEventListener('focusin', onFocusIn);
     window.addEventListener('hashchange', onHash);
     return () => {
