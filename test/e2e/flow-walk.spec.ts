@@ -63,8 +63,8 @@ test('a whole patient with the keyboard alone, in at most 25 keys, with visible 
   await expect(od).toHaveCount(2);
   await expect(os).toHaveCount(1);
 
-  // Into the photos: the first one that needs an eye. L: it is the left eye.
-  await press('ArrowDown', () => expect(page.locator('[data-file="66001_X_1.jpg"]')).toBeFocused());
+  // The focus has followed the photos in: it is on the first one that needs an eye. L: it is the left eye.
+  await expect(page.locator('[data-file="66001_X_1.jpg"]')).toBeFocused();
   await press('l', () => expect(os).toHaveCount(2));
   await expect(page.getByTestId('which-eye')).toHaveCount(0);
 

@@ -77,7 +77,7 @@ export function focusHome(): boolean {
  * no modal is open, the focus goes home instead of staying on the body. A home the station chose
  * by itself (the operator has not moved the focus since) follows the screen's home: an exam opened
  * before its photos arrive starts on "Capturing now", and the first photo that needs an eye takes
- * the focus when it comes.
+ * the focus when it comes (until the operator works on a photo: then the focus stays theirs).
  */
 export function useFocusRescue(): void {
   useEffect(() => {
@@ -93,6 +93,10 @@ export function useFocusRescue(): void {
     };
     const onHash = () => {
       armed = true;
+    };
+    // Once the operator works on a photo (a key or a click on it), the focus stays where they put it.
+    const onInput = (e: Event) => {
+      if (e.target instanceof Element && e.target.closest('[data-photo-card]')) placed = null;
     };
     const goHome = () => {
       if (!focusHome()) return;
@@ -113,10 +117,14 @@ export function useFocusRescue(): void {
     const observer = new MutationObserver(() => queueMicrotask(check));
     observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-focus-home'] });
     document.addEventListener('focusin', onFocusIn);
+    document.addEventListener('keydown', onInput, true);
+    document.addEventListener('pointerdown', onInput, true);
     window.addEventListener('hashchange', onHash);
     return () => {
       observer.disconnect();
       document.removeEventListener('focusin', onFocusIn);
+      document.removeEventListener('keydown', onInput, true);
+      document.removeEventListener('pointerdown', onInput, true);
       window.removeEventListener('hashchange', onHash);
     };
   }, []);
