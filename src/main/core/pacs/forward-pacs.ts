@@ -33,7 +33,7 @@ export function forwardPacsKind(d: ForwardPacsDeps): KindSpec {
     kind: 'forward-pacs',
     service: 'pacs',
     concurrency: () => d.concurrency,
-    claim: (limit, now) => d.store.claimForwards(limit, now, d.health.skipped()),
+    claim: (limit, now) => d.outbox.claimSelected(() => d.store.dueForwards(limit, now, d.health.skipped()), now),
     async run(job, ctx) {
       const route = job.route_id ? d.store.route(job.route_id) : undefined;
       if (!route) {

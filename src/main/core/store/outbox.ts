@@ -245,8 +245,16 @@ export class Outbox {
   /** Claims up to `limit` due jobs of a kind (state 'running') in one transaction, oldest due first. */
   claimDue(kind: JobKind, limit: number, now = new Date().toISOString()): JobRow[] {
     if (limit <= 0) return [];
+    return this.claimSelected(() => this.s.due!.all(kind, now, limit) as JobRow[], now);
+  }
+
+  /**
+   * Claims the jobs `select` picks (a kind's own due rule, e.g. store/pacs.ts dueForwards), in the
+   * same transaction as the pick; a job claimed meanwhile is left out.
+   */
+  claimSelected(select: () => JobRow[], now = new Date().toISOString()): JobRow[] {
     return this.db.transaction(() => {
-      const due = this.s.due!.all(kind, now, limit) as JobRow[];
+      const due = select();
       const claimed: JobRow[] = [];
       for (const job of due) {
         if (this.s.claim!.run({ id: job.id, at: now }).changes) {

@@ -1,6 +1,7 @@
 // Forwarding to PACS: the routes (migration 007) and the outbox rows of kind 'forward-pacs'. The
-// statements here that write sync_jobs touch only that kind (queue, claim, a route's due-now and
-// withdrawal); finishing a job is the outbox's generic markDone/markFailed (store/outbox.ts).
+// statements here that write sync_jobs touch only that kind (queue, a route's due-now and
+// withdrawal); claiming what dueForwards picks and finishing a job are the outbox's generic
+// claimSelected/markDone/markFailed (store/outbox.ts).
 import type { Database, Statement } from 'better-sqlite3';
 import type { JobRow } from './outbox.ts';
 
@@ -61,8 +62,6 @@ export class PacsStore {
       due: db.prepare(`SELECT * FROM sync_jobs WHERE kind = 'forward-pacs' AND state IN ('waiting', 'retry-wait') AND next_attempt_at <= ?
           AND route_id IN (SELECT id FROM pacs_routes WHERE enabled = 1) AND route_id NOT IN (SELECT value FROM json_each(?))
         ORDER BY next_attempt_at, created_at LIMIT ?`),
-      claim: db.prepare(`UPDATE sync_jobs SET state = 'running', last_attempt_at = @at, updated_at = @at
-        WHERE id = @id AND state IN ('waiting', 'retry-wait')`),
       routeDueNow: db.prepare(`UPDATE sync_jobs SET next_attempt_at = @at, updated_at = @at
         WHERE kind = 'forward-pacs' AND route_id = @routeId AND state = 'retry-wait' AND next_attempt_at > @at`),
       withdraw: db.prepare(`UPDATE sync_jobs SET state = 'cancelled', updated_at = ?
@@ -116,19 +115,11 @@ export class PacsStore {
   }
 
   /**
-   * Claims up to `limit` due forwards (state 'running') in one transaction: routes switched off wait
-   * (they go when switched on again), and so do routes that do not answer (`skipRoutes`).
+   * Up to `limit` due forwards, oldest due first (claimed by Outbox.claimSelected): routes switched
+   * off wait (they go when switched on again), and so do routes that do not answer (`skipRoutes`).
    */
-  claimForwards(limit: number, now: string, skipRoutes: readonly string[]): JobRow[] {
-    if (limit <= 0) return [];
-    return this.db.transaction(() => {
-      const due = this.s.due!.all(now, JSON.stringify(skipRoutes), limit) as JobRow[];
-      const claimed: JobRow[] = [];
-      for (const job of due) {
-        if (this.s.claim!.run({ id: job.id, at: now }).changes) claimed.push({ ...job, state: 'running', last_attempt_at: now });
-      }
-      return claimed;
-    })();
+  dueForwards(limit: number, now: string, skipRoutes: readonly string[]): JobRow[] {
+    return this.s.due!.all(now, JSON.stringify(skipRoutes), limit) as JobRow[];
   }
 
   /** The route answers again (or was saved): its forwards waiting out a backoff may go now. */
