@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { packageBin } from './package-bin.ts';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -90,7 +91,7 @@ async function main(): Promise<number> {
     console.log('Nothing could be built on this machine.');
     return 1;
   }
-  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  const vite = spawnSync(process.execPath, [packageBin('electron-vite'), 'build'], { cwd: root, stdio: 'inherit' });
   if (vite.status !== 0) return vite.status ?? 1;
   const require = createRequire(path.join(root, 'package.json'));
   const { build, Platform } = require('electron-builder') as typeof import('electron-builder');

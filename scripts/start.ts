@@ -7,11 +7,11 @@
 // Environment: CAPTURE_STATION_DATA (the headless fallback's data folder), CAPTURE_STATION_PORT
 // (its port, default 4780; 0 picks a free one), and electron's own ELECTRON_MIRROR & co.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageBin } from './package-bin.ts';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const require = createRequire(path.join(root, 'package.json'));
@@ -28,8 +28,7 @@ export function headlessDataDir(env: NodeJS.ProcessEnv = process.env, platform =
 }
 
 // Every child is `node <script>`: no shell, so a checkout path with spaces works on Windows too.
-const electronViteDir = path.join(root, 'node_modules', 'electron-vite');
-const electronVite = path.join(electronViteDir, (JSON.parse(readFileSync(path.join(electronViteDir, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['electron-vite']!);
+const electronVite = packageBin('electron-vite');
 
 function run(args: string[], quiet = false): number {
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit' });

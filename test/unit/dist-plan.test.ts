@@ -1,6 +1,8 @@
 // scripts/dist.ts: which installers a machine can build, and one plain sentence for each it cannot.
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { planDist } from '../../scripts/dist.ts';
+import { packageBin } from '../../scripts/package-bin.ts';
 
 describe('npm run dist', () => {
   it('here (Linux, no Electron binary, no GitHub): builds nothing and says why for every target', () => {
@@ -22,5 +24,12 @@ describe('npm run dist', () => {
     expect(planDist({ platform: 'linux', hasElectron: true, online: true }).targets).toEqual(['AppImage', 'deb']);
     expect(planDist({ platform: 'win32', hasElectron: true, online: true }).targets).toEqual(['nsis']);
     expect(planDist({ platform: 'darwin', hasElectron: true, online: true }).targets).toEqual(['dmg', 'zip']);
+  });
+
+  it('runs electron-vite by the script its package.json names, wherever the package keeps it', () => {
+    const bin = packageBin('electron-vite');
+    expect(existsSync(bin)).toBe(true);
+    expect(readFileSync(bin, 'utf8')).toMatch(/^#!.*node/);
+    expect(() => packageBin('electron-vite', 'no-such-command')).toThrow(/no command named no-such-command/);
   });
 });
