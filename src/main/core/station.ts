@@ -84,8 +84,8 @@ export interface StationConfig {
    * `spoolWrite` are test seams that stand in for the disk (a full disk without root).
    */
   storage?: { checkMs?: number; statfs?: StatfsFn; spoolWrite?: SpoolWrite };
-  /** The IT lock's idle time (minutes, default 10) and clock; tests move the clock instead of waiting. */
-  itLock?: { idleMinutes?: number; now?: () => number };
+  /** The IT lock's clock; tests move it instead of waiting out the idle time. */
+  itLock?: { now?: () => number };
   /** The DICOM node from the command line (--dicom-port, --dicom-ae-title, --dicom-address, --dicom-camera): turns it on, saved. */
   dicom?: DicomOverrides;
 }

@@ -11,6 +11,7 @@ import { pinWaitMs, triesBeforeWait, waitAfterFailures, waitInWords } from './ra
 
 /** An open IT session locks again after this long without an IT-only change. */
 export const IT_IDLE_MINUTES = 10;
+const IDLE_MS = IT_IDLE_MINUTES * 60_000;
 
 export interface ItLockDeps {
   repo: ItLockRepo;
@@ -19,13 +20,11 @@ export interface ItLockDeps {
   /** Who is signed in at the station now (for the audit row); the PIN itself names no one. */
   who: () => string;
   now?: () => number;
-  idleMinutes?: number;
 }
 
 export class ItLockService {
   private readonly d: ItLockDeps;
   private readonly now: () => number;
-  private readonly idleMs: number;
   /** Epoch ms until which the IT session is open; 0 = none. */
   private openUntil = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -35,7 +34,6 @@ export class ItLockService {
   constructor(deps: ItLockDeps) {
     this.d = deps;
     this.now = deps.now ?? Date.now;
-    this.idleMs = (deps.idleMinutes ?? IT_IDLE_MINUTES) * 60_000;
   }
 
   private pinSet(): boolean {
@@ -54,7 +52,7 @@ export class ItLockService {
       pinSet: row.pinHash !== null,
       locked: row.pinHash !== null && !open,
       unlockedUntil: open ? new Date(this.openUntil).toISOString() : null,
-      idleMinutes: this.idleMs / 60_000,
+      idleMinutes: IT_IDLE_MINUTES,
       waitSeconds: Math.ceil(wait / 1000),
     };
   }
@@ -74,7 +72,7 @@ export class ItLockService {
     await this.checkPin(pin);
     this.d.repo.recordSuccess({ operator: this.d.who(), action: 'it-lock-unlock' });
     this.open();
-    this.d.log.info({ idleMinutes: this.idleMs / 60_000 }, 'IT session opened');
+    this.d.log.info({ idleMinutes: IT_IDLE_MINUTES }, 'IT session opened');
     this.changed();
     return this.status();
   }
@@ -151,9 +149,9 @@ export class ItLockService {
   }
 
   private open(): void {
-    this.openUntil = this.now() + this.idleMs;
+    this.openUntil = this.now() + IDLE_MS;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.idleCheck(), this.idleMs + 50);
+    this.timer = setTimeout(() => this.idleCheck(), IDLE_MS + 50);
     this.timer.unref();
   }
 
@@ -166,7 +164,7 @@ export class ItLockService {
       return;
     }
     this.openUntil = 0;
-    this.d.repo.audit(this.d.who(), 'it-lock-lock', { reason: 'idle', idleMinutes: this.idleMs / 60_000 });
+    this.d.repo.audit(this.d.who(), 'it-lock-lock', { reason: 'idle', idleMinutes: IT_IDLE_MINUTES });
     this.d.log.info('IT session locked after idle time');
     this.changed();
   }

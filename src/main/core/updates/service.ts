@@ -56,10 +56,10 @@ export interface UpdateServiceDeps {
   version: string;
   /** Something changed: emit updates.changed. */
   changed: () => void;
-  now?: () => number;
-  /** How often the busy gate is re-read while an update is ready (ms, default 5000). */
-  gatePollMs?: number;
 }
+
+/** How often the busy gate is re-read while an update is ready. */
+const GATE_POLL_MS = 5_000;
 
 interface Attached {
   updater: UpdaterLike;
@@ -69,7 +69,6 @@ interface Attached {
 
 export class UpdateService {
   private readonly d: UpdateServiceDeps;
-  private readonly now: () => number;
   private readonly sources: BusySource[] = [];
   private readonly startedMs: number;
   readonly workstationId: string;
@@ -90,8 +89,7 @@ export class UpdateService {
 
   constructor(deps: UpdateServiceDeps) {
     this.d = deps;
-    this.now = deps.now ?? Date.now;
-    this.startedMs = this.now();
+    this.startedMs = Date.now();
     this.workstationId = deps.repo.workstationId();
   }
 
@@ -221,7 +219,7 @@ export class UpdateService {
     this.checkTimer = null;
     if (this.closed || !this.selfUpdating()) return;
     const at = nextCheckAt(this.lastCheckMs, this.startedMs, this.settings().checkIntervalHours);
-    this.checkTimer = setTimeout(() => void this.check().catch(() => undefined), Math.max(0, at - this.now()));
+    this.checkTimer = setTimeout(() => void this.check().catch(() => undefined), Math.max(0, at - Date.now()));
     this.checkTimer.unref?.();
   }
 
@@ -229,7 +227,7 @@ export class UpdateService {
   async check(): Promise<UpdateStatus> {
     if (!this.host || !this.selfUpdating()) return this.status();
     if (this.phase === 'downloading') return this.status();
-    this.lastCheckMs = this.now();
+    this.lastCheckMs = Date.now();
     try {
       const result = (await this.host.updater.checkForUpdates()) as { downloadPromise?: Promise<unknown> | null } | null;
       // The background download reports through events ('update-downloaded', 'error'); never an unhandled rejection.
@@ -299,7 +297,7 @@ export class UpdateService {
   private watchGate(): void {
     if (this.gateTimer || this.closed) return;
     this.lastAllowed = null;
-    this.gateTimer = setInterval(() => void this.refreshGate(), this.d.gatePollMs ?? 5_000);
+    this.gateTimer = setInterval(() => void this.refreshGate(), GATE_POLL_MS);
     this.gateTimer.unref?.();
     void this.refreshGate();
   }
