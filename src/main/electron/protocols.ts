@@ -38,6 +38,8 @@ function guarded(getStation: () => Station | null, route: string, handler: (requ
 
 export function handleProtocols(rendererDir: string, getStation: () => Station | null): void {
   const root = path.resolve(rendererDir);
+  /** The renderer folder's real path, read once it exists (not again for every file served). */
+  let realRoot: string | null = null;
   protocol.handle(
     'app',
     guarded(getStation, 'app', async (request) => {
@@ -50,7 +52,8 @@ export function handleProtocols(rendererDir: string, getStation: () => Station |
       if (!file.startsWith(root + path.sep)) return notFound();
       // Only a regular file that really is inside (no link leading out): a folder would be listed,
       // a missing file makes net.fetch reject (500).
-      const [real, realRoot] = await Promise.all([realpath(file).catch(() => null), realpath(root).catch(() => null)]);
+      realRoot ??= await realpath(root).catch(() => null);
+      const real = await realpath(file).catch(() => null);
       if (!real || !realRoot || !real.startsWith(realRoot + path.sep) || !(await stat(real)).isFile()) return notFound();
       const res = await net.fetch(pathToFileURL(real).toString());
       const headers = new Headers(res.headers);
