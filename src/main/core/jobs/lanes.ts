@@ -3,13 +3,13 @@
 // the Date header of its answers. Credentials pauses are the runner's (they are persisted).
 import type { Logger } from '../kernel/logger.ts';
 import { clockSkewMs, isClockSkewReportable } from '../sync/retry-policy.ts';
+import { Rechecks } from './rechecks.ts';
 import type { LaneProblem, LaneSpec, LaneView } from './types.ts';
 
 export interface LaneState {
   readonly spec: LaneSpec;
   offline: boolean;
   offlineSince: string | null;
-  checkTimer: ReturnType<typeof setTimeout> | null;
   /** Last time a job was let through to recheck a credentials pause. */
   authProbeAt: number;
   lastError: LaneProblem | null;
@@ -25,7 +25,6 @@ export interface LanesDeps {
   reachable: (url: string) => Promise<boolean>;
   /** The lane is reachable again: whatever waits out a backoff on it may go now. */
   onBack: (service: string) => void;
-  closed: () => boolean;
 }
 
 export async function headReachable(url: string): Promise<boolean> {
@@ -41,9 +40,19 @@ export async function headReachable(url: string): Promise<boolean> {
 export class Lanes {
   private readonly d: LanesDeps;
   private readonly lanes = new Map<string, LaneState>();
+  /** Offline lanes, checked every reachabilityIntervalMs (a HEAD to the origin; no origin: assume back). */
+  private readonly rechecks: Rechecks;
 
   constructor(deps: LanesDeps) {
     this.d = deps;
+    this.rechecks = new Rechecks({
+      intervalMs: deps.reachabilityIntervalMs,
+      check: async (service) => {
+        const url = originOf(this.get(service).spec);
+        return url ? this.d.reachable(url) : true;
+      },
+      onBack: (service) => this.setOnline(this.get(service), true),
+    });
   }
 
   add(spec: LaneSpec): void {
@@ -52,7 +61,6 @@ export class Lanes {
       spec,
       offline: false,
       offlineSince: null,
-      checkTimer: null,
       authProbeAt: 0,
       lastError: null,
       skew: null,
@@ -81,41 +89,17 @@ export class Lanes {
     lane.offline = true;
     lane.offlineSince = problem.at;
     this.d.log.warn({ service: lane.spec.service, code: problem.code }, 'sync: service unreachable; checking every few seconds');
-    this.scheduleCheck(lane);
+    this.rechecks.watch(lane.spec.service);
   }
 
   /** Back online (an answer, a success, Resume, new settings). */
   setOnline(lane: LaneState, log: boolean): void {
-    if (lane.checkTimer) clearTimeout(lane.checkTimer);
-    lane.checkTimer = null;
+    this.rechecks.stop(lane.spec.service);
     if (!lane.offline) return;
     lane.offline = false;
     lane.offlineSince = null;
     if (log) this.d.log.info({ service: lane.spec.service }, 'sync: service reachable again; resuming');
     this.d.onBack(lane.spec.service);
-  }
-
-  private scheduleCheck(lane: LaneState): void {
-    if (lane.checkTimer || this.d.closed()) return;
-    lane.checkTimer = setTimeout(() => {
-      lane.checkTimer = null;
-      void this.check(lane);
-    }, this.d.reachabilityIntervalMs);
-    lane.checkTimer.unref?.();
-  }
-
-  private async check(lane: LaneState): Promise<void> {
-    if (!lane.offline || this.d.closed()) return;
-    let url: string | null = null;
-    try {
-      url = lane.spec.origin();
-    } catch {
-      url = null;
-    }
-    const ok = url ? await this.d.reachable(url) : true;
-    if (!lane.offline || this.d.closed()) return;
-    if (ok) this.setOnline(lane, true);
-    else this.scheduleCheck(lane);
   }
 
   /** The service's Date header against our clock; a skew of minutes is kept (and logged once). */
@@ -143,6 +127,15 @@ export class Lanes {
   }
 
   close(): void {
-    for (const lane of this.lanes.values()) if (lane.checkTimer) clearTimeout(lane.checkTimer);
+    this.rechecks.close();
+  }
+}
+
+/** The lane's check address; null (no check, assume back) also when it cannot be worked out. */
+function originOf(spec: LaneSpec): string | null {
+  try {
+    return spec.origin();
+  } catch {
+    return null;
   }
 }

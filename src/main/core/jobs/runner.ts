@@ -70,7 +70,6 @@ export class JobRunner {
       log: deps.log,
       reachabilityIntervalMs: this.timing.reachabilityIntervalMs,
       reachable: deps.reachable ?? headReachable,
-      closed: () => this.closed,
       onBack: (service) => {
         for (const k of this.kindsOn(service)) this.d.outbox.makeDueNow(k.kind);
         this.kick();
