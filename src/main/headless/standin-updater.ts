@@ -12,7 +12,7 @@
 // nothing new. Like the real one it asks isUserWithinRollout and isUpdateSupported first.
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import type { UpdaterLike, UpdateInfoLike } from '../core/updates/service.ts';
+import type { UpdaterLike, UpdateInfoLike, Verify } from '../core/updates/service.ts';
 
 export const STANDIN_UPDATER_ENV = 'CAPTURE_STATION_STANDIN_UPDATER';
 
@@ -26,7 +26,6 @@ interface Script {
   error?: { code?: string; message?: string };
 }
 
-type Verify = (info: UpdateInfoLike) => boolean | Promise<boolean>;
 const TOTAL = 84_000_000; // a plausible installer size, for the progress figures
 
 export class StandInUpdater implements UpdaterLike {

@@ -20,7 +20,8 @@ export interface UpdateInfoLike {
   stagingPercentage?: number;
 }
 
-type Verify = (info: UpdateInfoLike) => boolean | Promise<boolean>;
+/** electron-updater's isUserWithinRollout / isUpdateSupported. */
+export type Verify = (info: UpdateInfoLike) => boolean | Promise<boolean>;
 
 /** The part of electron-updater's AppUpdater the facade drives (its NsisUpdater, AppImageUpdater, MacUpdater). */
 export interface UpdaterLike {
