@@ -2,6 +2,7 @@
 // each item a plain sentence with the action to take. Pure, so the order and the words are tested
 // without a browser; components/StatusStrip.tsx draws it.
 import type { MethodOutput } from '../../shared/contract/index.ts';
+import { localDateString } from '../../shared/dates.ts';
 
 type Source = MethodOutput<'sources.list'>['items'][number];
 type Notice = MethodOutput<'station.info'>['notices'][number];
@@ -9,9 +10,8 @@ type Refused = MethodOutput<'images.list'>['items'][number];
 
 export interface StripAction {
   label: string;
-  /** A screen to open ("#/inbox"), or a named command the strip runs ('dismiss'). */
+  /** A screen to open ("#/inbox"); without one the action dismisses the item. */
   href?: string;
-  command?: 'dismiss';
 }
 
 export interface StripItem {
@@ -44,11 +44,6 @@ export interface StripInput {
 const LEVEL = { error: 0, warning: 1, info: 2 } as const;
 const KIND = { 'folder-gone': 0, notice: 1, camera: 2, refused: 3, duplicate: 4 } as const;
 
-const localDay = (iso: string): string => {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
-
 /** "Camera folder D:\\Export is gone: reconnect the camera or check the cable." */
 export const folderGoneText = (path: string): string => `Camera folder ${path} is gone: reconnect the camera or check the cable.`;
 
@@ -58,7 +53,7 @@ export function duplicateText(d: Duplicate[]): string {
   return d.length === 1 ? one : `${one} (${d.length} such files.)`;
 }
 
-export function refusedText(r: Refused[]): string {
+function refusedText(r: Refused[]): string {
   const last = r[0]!;
   const reason = last.error ? ` ${last.error}` : '';
   return r.length === 1 ? `Refused: ${last.fileName}.${reason}` : `${r.length} files refused today; the newest: ${last.fileName}.${reason}`;
@@ -75,13 +70,13 @@ export function stripItems(input: StripInput): StripItem[] {
     if (n.level === 'info') continue;
     items.push({ id: `notice:${n.at}:${n.message}`, kind: 'notice', level: n.level, text: n.message, actions: [] });
   }
-  const refused = input.refused.filter((r) => r.status === 'error' && localDay(r.ingestedAt) === input.today);
+  const refused = input.refused.filter((r) => r.status === 'error' && localDateString(new Date(r.ingestedAt)) === input.today);
   if (refused.length > 0 && !input.dismissed.has(`refused:${refused[0]!.id}`)) {
-    items.push({ id: `refused:${refused[0]!.id}`, kind: 'refused', level: 'warning', text: refusedText(refused), actions: [{ label: 'Open Inbox', href: '#/inbox' }, { label: 'Dismiss', command: 'dismiss' }] });
+    items.push({ id: `refused:${refused[0]!.id}`, kind: 'refused', level: 'warning', text: refusedText(refused), actions: [{ label: 'Open Inbox', href: '#/inbox' }, { label: 'Dismiss' }] });
   }
   const dups = input.duplicates.filter((d) => !input.dismissed.has(`duplicate:${d.imageId}:${d.fileName}`));
   if (dups.length > 0) {
-    items.push({ id: `duplicate:${dups[0]!.imageId}:${dups[0]!.fileName}`, kind: 'duplicate', level: 'info', text: duplicateText(dups), actions: [{ label: 'Dismiss', command: 'dismiss' }] });
+    items.push({ id: `duplicate:${dups[0]!.imageId}:${dups[0]!.fileName}`, kind: 'duplicate', level: 'info', text: duplicateText(dups), actions: [{ label: 'Dismiss' }] });
   }
   return sortStrip(items);
 }
