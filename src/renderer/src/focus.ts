@@ -7,7 +7,7 @@ import { useEffect, useEffectEvent, type RefObject } from 'react';
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
 
 /** The elements Tab can reach inside `root`, in order (hidden ones left out). */
-export function focusables(root: ParentNode): HTMLElement[] {
+function focusables(root: ParentNode): HTMLElement[] {
   return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0 && !el.closest('[inert]') && !otherRadio(el, root));
 }
 
@@ -63,7 +63,7 @@ export function useFocusTrap(ref: RefObject<HTMLElement | null>, onClose: () => 
 }
 
 /** Focus the screen's home element (the next photo, the list, the first burst's button). */
-export function focusHome(): boolean {
+function focusHome(): boolean {
   const visible = (el: HTMLElement) => el.getClientRects().length > 0;
   const home = [...document.querySelectorAll<HTMLElement>('[data-focus-home]')].find(visible) ?? document.querySelector<HTMLElement>('main h1');
   if (!home) return false;

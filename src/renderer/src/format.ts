@@ -11,8 +11,6 @@ export function formatBytes(n: number | null): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export const eyeLabel = (eye: string | null): string => (eye === 'OD' ? 'OD · right eye' : eye === 'OS' ? 'OS · left eye' : 'Eye not known');
-
 export function folderOf(p: string): string {
   const parts = p.split(/[\\/]/);
   return parts.slice(-3, -1).join('/') || p;

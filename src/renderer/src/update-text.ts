@@ -133,7 +133,7 @@ export function updateStatusLine(s: UpdateStatus, clock: Clock): string {
 
 // ---- The settings form: text in the fields -> a patch the core accepts, or a sentence per field.
 
-export const UPDATE_FIELDS = ['enabled', 'channel', 'checkIntervalHours', 'bandwidthCapKbps', 'proxy', 'feedUrl'] as const;
+const UPDATE_FIELDS = ['enabled', 'channel', 'checkIntervalHours', 'bandwidthCapKbps', 'proxy', 'feedUrl'] as const;
 export type UpdateField = (typeof UPDATE_FIELDS)[number];
 
 export interface UpdateForm {

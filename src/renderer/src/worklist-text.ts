@@ -10,7 +10,6 @@ export const STATUS_TEXT: Record<OrderSummary['status'], string> = {
 };
 
 export const EYE_NAME = { OD: 'Right eye', OS: 'Left eye' } as const;
-export const EYE_SHORT = { OD: 'OD · Right', OS: 'OS · Left' } as const;
 export const otherEye = (eye: 'OD' | 'OS'): 'OD' | 'OS' => (eye === 'OD' ? 'OS' : 'OD');
 
 /** How a photo got linked to its exam, as the operator would say it. */

@@ -20,7 +20,7 @@ export function StatusBadge({ image }: { image: Image }) {
 const VERDICT_TEXT = { good: 'Good', borderline: 'Check', retake: 'Retake' } as const;
 
 /** The reason as short as the badge needs: the words before the colon ("Blurry: refocus and retake" -> "Blurry"). */
-export function shortReason(reason: string): string {
+function shortReason(reason: string): string {
   const cut = reason.indexOf(':');
   return cut > 0 ? reason.slice(0, cut) : reason;
 }

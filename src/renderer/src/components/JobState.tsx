@@ -5,7 +5,7 @@ import { formatClock } from '../format.ts';
 
 type Job = SyncJobView;
 
-export const JOB_WORD: Record<Job['state'], string> = {
+const JOB_WORD: Record<Job['state'], string> = {
   waiting: 'Waiting',
   running: 'Sending',
   'retry-wait': 'Retrying',
