@@ -4,6 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { station } from '../bridge.ts';
 import { useStationQuery } from '../use-station.ts';
+import { useAction } from '../use-action.ts';
 import { timeHm } from '../worklist-text.ts';
 import { Dialog } from './Dialog.tsx';
 import '../worklist.css';
@@ -64,24 +65,15 @@ export function LockBar({ what = 'These settings' }: { what?: string }) {
 }
 
 /** Asks for the administrator PIN. Focus is in the PIN field, Enter unlocks, Esc cancels; a refusal says why. */
-export function PinDialog({ onClose, onUnlocked }: { onClose: () => void; onUnlocked?: () => void }) {
+function PinDialog({ onClose, onUnlocked }: { onClose: () => void; onUnlocked?: () => void }) {
   const [pin, setPin] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, error, busy } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await station.call('itLock.unlock', { pin });
+    if (await run(() => station.call('itLock.unlock', { pin }))) {
       onUnlocked?.();
       onClose();
-    } catch (err) {
-      setError((err as Error).message);
-      setPin('');
-    } finally {
-      setBusy(false);
-    }
+    } else setPin('');
   };
   return (
     <Dialog title="Unlock IT settings" onClose={onClose} testId="pin-dialog">
