@@ -8,7 +8,7 @@ import { useAction } from '../use-action.ts';
 import { formatDateTime } from '../format.ts';
 import { CHARSET_TEXT, checkFields, lastSentText, type DicomActivity, type DicomStatus } from '../dicom-text.ts';
 import { Dialog } from './Dialog.tsx';
-import { FormField, type FieldProps } from './FormField.tsx';
+import { useFormDraft } from './FormField.tsx';
 
 type CameraView = DicomStatus['cameras'][number];
 
@@ -32,13 +32,8 @@ const toDraft = (c: DicomCamera): Draft => ({
 });
 
 function CameraDialog({ initial, previousAeTitle, onClose, onSaved }: { initial: Draft; previousAeTitle: string | null; onClose: () => void; onSaved: (name: string) => void }) {
-  const [d, setD] = useState(initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { draft: d, setErrors, set, text, field } = useFormDraft(initial);
   const { run, busy, error } = useAction();
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
-    setD({ ...d, [k]: v });
-    if (errors[k]) setErrors({ ...errors, [k]: '' });
-  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const checked = checkFields(dicomCameraSchema, { ...d, host: d.host.trim() || null, worklistStationAeTitle: d.worklistStationAeTitle.trim() || null });
@@ -47,12 +42,6 @@ function CameraDialog({ initial, previousAeTitle, onClose, onSaved }: { initial:
     const saved = await run(() => station.call('dicom.cameras.save', { camera: checked.value, previousAeTitle }));
     if (saved) onSaved(checked.value.name);
   };
-  const field = (k: keyof Draft, label: string, hint: string | null, input: (f: FieldProps) => React.ReactNode) => (
-    <FormField label={label} error={errors[k]} hint={hint}>{input}</FormField>
-  );
-  const text = (k: Exclude<keyof Draft, 'charset'>, extra: Record<string, unknown> = {}) => (f: FieldProps) => (
-    <input name={k} value={d[k]} onChange={(e) => set(k, e.target.value)} spellCheck={false} {...f} {...extra} />
-  );
   return (
     <Dialog title={previousAeTitle ? `Camera ${previousAeTitle}` : 'Add a camera'} onClose={onClose} testId="camera-dialog">
       <form className="dicom-dialog-form" onSubmit={submit} noValidate>

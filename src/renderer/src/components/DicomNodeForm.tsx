@@ -6,7 +6,7 @@ import { dicomNodeSettingsSchema, type DicomNodeSettings } from '../../../shared
 import { station } from '../bridge.ts';
 import { useAction } from '../use-action.ts';
 import { checkFields, numberErrors, wholeNumber } from '../dicom-text.ts';
-import { FormField as Field, type FieldProps } from './FormField.tsx';
+import { FormField as Field, useFormDraft } from './FormField.tsx';
 
 interface Draft {
   enabled: boolean;
@@ -54,21 +54,18 @@ function fromDraft(d: Draft): { values: Record<string, unknown>; tlsError: strin
 }
 
 export function DicomNodeForm({ locked, onSaved }: { locked: boolean; onSaved: () => void }) {
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [loaded, setLoaded] = useState<Draft | null>(null);
+  useEffect(() => {
+    void station.call('dicom.settings.get', {}).then((s) => setLoaded(toDraft(s)));
+  }, []);
+  return loaded && <NodeForm initial={loaded} locked={locked} onSaved={onSaved} />;
+}
+
+function NodeForm({ initial, locked, onSaved }: { initial: Draft; locked: boolean; onSaved: () => void }) {
   const [saved, setSaved] = useState<string | null>(null);
+  const { draft, setDraft, errors, setErrors, set, text } = useFormDraft(initial, () => setSaved(null));
   const { run, busy, error } = useAction();
 
-  useEffect(() => {
-    void station.call('dicom.settings.get', {}).then((s) => setDraft(toDraft(s)));
-  }, []);
-  if (!draft) return null;
-
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
-    setDraft({ ...draft, [key]: value });
-    setSaved(null);
-    if (errors[key]) setErrors({ ...errors, [key]: '' });
-  };
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const { values, tlsError } = fromDraft(draft);
@@ -84,9 +81,6 @@ export function DicomNodeForm({ locked, onSaved }: { locked: boolean; onSaved: (
     setSaved(status.listener.state === 'failed' ? 'Saved, but the node is not listening: see above.' : 'Saved. The listener restarted with these settings.');
     onSaved();
   };
-  const text = (key: Exclude<keyof Draft, 'enabled' | 'allowUnknownCameras'>, extra: Record<string, unknown> = {}) => (field: FieldProps) => (
-    <input name={key} value={draft[key]} onChange={(e) => set(key, e.target.value)} spellCheck={false} {...field} {...extra} />
-  );
 
   return (
     <form className="panel dicom-node" onSubmit={save} aria-label="This station" data-testid="dicom-node-form" noValidate>

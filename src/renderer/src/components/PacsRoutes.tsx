@@ -8,7 +8,7 @@ import { useStationQuery } from '../use-station.ts';
 import { useAction } from '../use-action.ts';
 import { checkFields, numberErrors, wholeNumber } from '../dicom-text.ts';
 import { Dialog } from './Dialog.tsx';
-import { FormField, type FieldProps } from './FormField.tsx';
+import { useFormDraft } from './FormField.tsx';
 
 interface Draft {
   id?: string;
@@ -63,15 +63,9 @@ function EchoAnswer({ result }: { result: PacsEchoResult | 'asking' | undefined 
 }
 
 function RouteDialog({ initial, cameras, onClose, onSaved }: { initial: Draft; cameras: string[]; onClose: () => void; onSaved: (r: PacsRoute) => void }) {
-  const [d, setD] = useState(initial);
-  const [errors, setErrors] = useState<Record<string, string>>({});
   const [echo, setEcho] = useState<PacsEchoResult | 'asking' | undefined>();
+  const { draft: d, setErrors, set, text, field } = useFormDraft(initial, () => setEcho(undefined));
   const { run, busy, error } = useAction();
-  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
-    setD({ ...d, [k]: v });
-    setEcho(undefined);
-    if (errors[k]) setErrors({ ...errors, [k]: '' });
-  };
   const valid = () => {
     const c = check(d);
     setErrors(c.ok ? {} : c.errors);
@@ -91,12 +85,6 @@ function RouteDialog({ initial, cameras, onClose, onSaved }: { initial: Draft; c
     const r = await run(() => station.call('pacs.routes.test', v));
     setEcho(r);
   };
-  const field = (k: keyof Draft, label: string, hint: string | null, input: (f: FieldProps) => React.ReactNode) => (
-    <FormField label={label} error={errors[k]} hint={hint}>{input}</FormField>
-  );
-  const text = (k: 'name' | 'cameraAeTitle' | 'aeTitle' | 'host' | 'port' | 'callingAeTitle', extra: Record<string, unknown> = {}) => (f: FieldProps) => (
-    <input name={k} value={d[k]} onChange={(e) => set(k, e.target.value)} spellCheck={false} {...f} {...extra} />
-  );
   return (
     <Dialog title={d.id ? `PACS route ${initial.name}` : 'Add a PACS route'} onClose={onClose} testId="route-dialog">
       <form className="dicom-dialog-form" onSubmit={submit} noValidate>
