@@ -91,6 +91,12 @@ export interface AssociationInfo {
   maxBytes: number;
 }
 
+/** What taking an instance in reads of its dicom_instances row (written by keep, or read at recover). */
+type IntakeRow = Pick<
+  InstanceRow,
+  'sop_instance_uid' | 'sop_class_uid' | 'sha256' | 'size_bytes' | 'calling_ae' | 'called_ae' | 'transfer_syntax_uid' | 'association_id' | 'received_at'
+>;
+
 export interface IntakeResult {
   end: StoreEnd;
   verdict: StoreVerdict;
@@ -171,22 +177,25 @@ export class DicomIntake {
     const work = this.keep(outcome, uid, sopClass ?? cmd.sopClassUid, a, parsed);
     this.deciding.set(uid, work.catch(() => undefined));
     try {
-      const end = await work;
-      if (end.kind === 'stored' && parsed.layout.pixelData) this.ingest(uid, compact, parsed);
+      const { end, row } = await work;
+      if (row && parsed.layout.pixelData) this.ingest(row, compact, parsed);
       return done(end, uid);
     } finally {
       this.deciding.delete(uid);
     }
   }
 
-  /** The same instance again: nothing new. Else into the spool under its hash and recorded. */
-  private async keep(outcome: Extract<ReceiveOutcome, { kind: 'stored' }>, uid: string, sopClassUid: string, a: AssociationInfo, parsed: ParsedDicom): Promise<StoreEnd> {
+  /**
+   * The same instance again: nothing new. Else into the spool under its hash and recorded; the
+   * row as written comes back with 'stored', so its image needs no read of it.
+   */
+  private async keep(outcome: Extract<ReceiveOutcome, { kind: 'stored' }>, uid: string, sopClassUid: string, a: AssociationInfo, parsed: ParsedDicom): Promise<{ end: StoreEnd; row?: IntakeRow }> {
     const { repo, spool, images, log } = this.d;
     if (repo.instance(uid)) {
       await rm(outcome.tmpPath, { force: true });
       repo.recordResend(uid, nowIso());
       log.info({ associationId: a.associationId, callingAe: a.callingAe, sha: outcome.sha256.slice(0, 12) }, 'dicom instance sent again: kept the first');
-      return { kind: 'resend' };
+      return { end: { kind: 'resend' } };
     }
     const final = spool.pathFor(outcome.sha256);
     let renamed = false;
@@ -201,6 +210,7 @@ export class DicomIntake {
         await rename(outcome.tmpPath, final);
         renamed = true;
       }
+      const receivedAt = nowIso();
       repo.insertInstance({
         sopInstanceUid: uid,
         sopClassUid,
@@ -211,23 +221,32 @@ export class DicomIntake {
         calledAe: a.calledAe,
         transferSyntaxUid: a.transferSyntaxUid,
         associationId: a.associationId,
-        receivedAt: nowIso(),
+        receivedAt,
       });
-      return { kind: 'stored' };
+      const row: IntakeRow = {
+        sop_instance_uid: uid,
+        sop_class_uid: sopClassUid,
+        sha256: outcome.sha256,
+        size_bytes: outcome.size,
+        calling_ae: a.callingAe,
+        called_ae: a.calledAe,
+        transfer_syntax_uid: a.transferSyntaxUid,
+        association_id: a.associationId,
+        received_at: receivedAt,
+      };
+      return { end: { kind: 'stored' }, row };
     } catch (err) {
       await rm(outcome.tmpPath, { force: true });
       if (renamed && !images.bySha(outcome.sha256)) await rm(final, { force: true });
       const kind = writeFailureKind(err);
       if (kind) this.d.writeFailed(err, kind);
       log.error({ associationId: a.associationId, code: (err as { code?: string }).code ?? (err as Error).name }, 'dicom object could not be kept');
-      return kind === 'full' ? { kind: 'disk' } : { kind: 'failed' };
+      return { end: kind === 'full' ? { kind: 'disk' } : { kind: 'failed' } };
     }
   }
 
   /** The image follows the acknowledgement; a failure leaves the instance 'received' for the next start. */
-  private ingest(uid: string, compact: Buffer, parsed: ParsedDicom): void {
-    const row = this.d.repo.instance(uid);
-    if (!row) return;
+  private ingest(row: IntakeRow, compact: Buffer, parsed: ParsedDicom): void {
     // Held through a burst, the compact data set may be let go and read again from the spool.
     let kept: { compact: Buffer; parsed: ParsedDicom } | null = { compact, parsed };
     const run = async (): Promise<void> => {
@@ -240,18 +259,18 @@ export class DicomIntake {
   }
 
   /** The compact data set of an object in the spool, read and scanned again. */
-  private async reload(row: InstanceRow): Promise<{ compact: Buffer; parsed: ParsedDicom }> {
+  private async reload(row: IntakeRow): Promise<{ compact: Buffer; parsed: ParsedDicom }> {
     const scan = await scanSpoolFile(this.d.spool.pathFor(row.sha256), syntaxOfTransfer(row.transfer_syntax_uid));
     const compact = compactPart10(scan, row.transfer_syntax_uid);
     return { compact, parsed: parseCompact(compact) };
   }
 
-  private unreadable(row: InstanceRow, err: unknown): null {
+  private unreadable(row: IntakeRow, err: unknown): null {
     this.d.log.error({ associationId: row.association_id, code: (err as { code?: string }).code ?? (err as Error).name }, 'dicom object in the spool could not be read again');
     return null;
   }
 
-  private async takeIn(row: InstanceRow, compact: Buffer, parsed: ParsedDicom): Promise<void> {
+  private async takeIn(row: IntakeRow, compact: Buffer, parsed: ParsedDicom): Promise<void> {
     const origin: DicomOrigin = {
       callingAe: row.calling_ae,
       calledAe: row.called_ae,
