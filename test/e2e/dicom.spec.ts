@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startHost, tempDir, type RunningHost } from '../fixtures/headless.ts';
 import { hasDcmtk, dcmtkSkipReason, makeOp, run } from '../fixtures/dicom-camera.ts';
-import { hasDcmtk as hasStorescp, dcmtkSkipReason as storescpSkipReason, startStorescp, type Storescp } from '../fixtures/storescp.ts';
+import { startStorescp, type Storescp } from '../fixtures/storescp.ts';
 
 const SHOTS = '/tmp/shots-h10';
 const PATIENT = 'DCM-4711';
@@ -20,9 +20,9 @@ let pacs: Storescp;
 let dicomPort = 0;
 let work = '';
 
-// The camera's tools (dicom-camera.ts) and storescp as the PACS. Playwright's list reporter prints no
-// skip reason, so the test's title carries it when the test is skipped.
-const skipReason = !hasDcmtk ? dcmtkSkipReason : !hasStorescp ? storescpSkipReason : '';
+// DCMTK as the camera and storescp as the PACS (test/fixtures/dicom-tools.ts). Playwright's list
+// reporter prints no skip reason, so the test's title carries it when the test is skipped.
+const skipReason = hasDcmtk ? '' : dcmtkSkipReason;
 test.skip(skipReason !== '', skipReason);
 
 test.beforeAll(async () => {
