@@ -63,8 +63,10 @@ export function planDist(f: DistFacts): DistPlan {
   return { targets, cannot };
 }
 
-/** Electron's unpacked binary (electron-builder would otherwise download its zip from GitHub again). */
-const electronDist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(root, 'node_modules', 'electron', 'dist');
+const require = createRequire(path.join(root, 'package.json'));
+
+/** Electron's unpacked binary, where electron's installer puts it (electron-builder would otherwise download its zip from GitHub again). */
+const electronDist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(path.dirname(require.resolve('electron/package.json')), 'dist');
 
 function electronPresent(): boolean {
   return existsSync(path.join(electronDist, process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app' : 'electron'));
@@ -93,7 +95,6 @@ async function main(): Promise<number> {
   }
   const vite = spawnSync(process.execPath, [packageBin('electron-vite'), 'build'], { cwd: root, stdio: 'inherit' });
   if (vite.status !== 0) return vite.status ?? 1;
-  const require = createRequire(path.join(root, 'package.json'));
   const { build, Platform } = require('electron-builder') as typeof import('electron-builder');
   const url = process.env.CAPTURE_STATION_UPDATE_URL;
   console.log(`Building ${plan.targets.join(', ')}; update feed: ${url ?? 'the placeholder in electron-builder.yml (set CAPTURE_STATION_UPDATE_URL)'}.`);
