@@ -91,7 +91,7 @@ const SYNTAX_NAMES: Record<string, string> = {
   '1.2.840.10008.1.2.4.91': 'JPEG 2000',
   '1.2.840.10008.1.2.5': 'RLE lossless',
 };
-export const syntaxName = (uid: string): string => SYNTAX_NAMES[uid] ?? uid;
+const syntaxName = (uid: string): string => SYNTAX_NAMES[uid] ?? uid;
 
 const where = (p: PeerLabel): string => `The PACS "${p.name}" (${p.aeTitle} at ${p.host}:${p.port})`;
 const WAITS = 'The images wait on this computer and are sent as soon as it answers.';

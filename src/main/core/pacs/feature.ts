@@ -28,7 +28,7 @@ export interface PacsTiming {
   concurrency: number;
 }
 
-export const DEFAULT_PACS_TIMING: PacsTiming = { routeCheckMs: 10_000, timeouts: DEFAULT_DIMSE_TIMEOUTS, concurrency: 2 };
+const DEFAULT_PACS_TIMING: PacsTiming = { routeCheckMs: 10_000, timeouts: DEFAULT_DIMSE_TIMEOUTS, concurrency: 2 };
 
 export interface PacsFeatureDeps {
   db: Database;

@@ -30,7 +30,7 @@ export interface DiskSpace {
 /** Reads the free space of the disk holding `dir`. A seam: tests replace it to pretend a disk is full. */
 export type StatfsFn = (dir: string) => Promise<DiskSpace>;
 
-export const realStatfs: StatfsFn = async (dir) => {
+const realStatfs: StatfsFn = async (dir) => {
   const s = await fsStatfs(dir);
   return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
 };
@@ -61,7 +61,7 @@ interface Waiting {
 }
 
 /** The disk's name for the message: the drive (Windows) or the mount point holding the folder. */
-export function diskOf(dir: string): string {
+function diskOf(dir: string): string {
   if (process.platform === 'win32') return path.parse(path.resolve(dir)).root || dir;
   let current = path.resolve(dir);
   try {

@@ -4,7 +4,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { dicomCameraSchema, dicomNodeSettingsSchema, defaultDicomNodeSettings, type DicomCamera, type DicomNodeSettings } from '../../../shared/dicom-settings.ts';
 import { nowIso } from '../kernel/ids.ts';
 
-export const DICOM_NODE_SETTINGS_KEY = 'dicom.node';
+const DICOM_NODE_SETTINGS_KEY = 'dicom.node';
 
 export type InstanceState = 'received' | 'image' | 'document';
 

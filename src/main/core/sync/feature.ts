@@ -28,7 +28,7 @@ export interface SyncTiming extends RunnerTiming {
   stallTimeoutMs: number;
 }
 
-export const DEFAULT_TIMING: SyncTiming = { ...DEFAULT_RUNNER_TIMING, orderTimeoutMs: 30_000, stallTimeoutMs: 60_000 };
+const DEFAULT_TIMING: SyncTiming = { ...DEFAULT_RUNNER_TIMING, orderTimeoutMs: 30_000, stallTimeoutMs: 60_000 };
 
 /** Who the audit trail names when the station itself marks an exam sent. */
 export { SYNC_OPERATOR } from './submit-order.ts';

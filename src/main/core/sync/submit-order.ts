@@ -34,7 +34,7 @@ export interface SubmitOrderDeps {
 const fatal = (code: string, message: string) => new SyncError({ kind: 'fatal', service: 'orders', code, message });
 
 /** What the OrderRequest is built from: the exam as it is now (complete, so it does not change). */
-export function examFor(reads: OutboxReads, orderId: string, revision: number, cfg: ResolvedCloudSettings): OrderExam {
+function examFor(reads: OutboxReads, orderId: string, revision: number, cfg: ResolvedCloudSettings): OrderExam {
   const o = reads.order(orderId);
   if (!o) throw fatal('NoOrder', 'This order is no longer on the station.');
   const rows = reads.examImages(orderId);
