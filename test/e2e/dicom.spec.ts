@@ -4,7 +4,8 @@
 // name the camera, add a PACS route and Test (C-ECHO) it, create a walk-in order; the camera asks
 // the worklist for it and sends an image carrying its StudyInstanceUID, which lands in the exam's
 // right eye tagged "DICOM · CAM1" and "Linked by worklist item (Study Instance UID)"; Sources shows
-// the DICOM row, the Queue the forward. Screenshots at 1024, 1280, 1920 px into /tmp/shots-h10/.
+// the DICOM row, the Queue the forward. Screenshots at 1024, 1280, 1920 px into test-results/dicom/
+// (Playwright's outputDir, as the other specs write theirs; a fixed /tmp folder outlived every run).
 import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { startHost, tempDir, type RunningHost } from '../fixtures/headless.ts';
 import { hasDcmtk, dcmtkSkipReason, makeOp, run } from '../fixtures/dicom-camera.ts';
 import { startStorescp, type Storescp } from '../fixtures/storescp.ts';
 
-const SHOTS = '/tmp/shots-h10';
+const SHOTS = 'test-results/dicom';
 const PATIENT = 'DCM-4711';
 
 let host: RunningHost;
