@@ -8,34 +8,19 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Station } from '../../src/main/core/station.ts';
-import { silentLogger } from '../../src/main/core/kernel/logger.ts';
+import type { Station } from '../../src/main/core/station.ts';
 import type { DicomOrigin } from '../../src/main/core/kernel/hooks.ts';
 import { readPart10Head } from '../../src/main/core/pacs/dimse-client.ts';
 import { tempDir } from '../fixtures/headless.ts';
 import { writeTestDicom } from '../fixtures/dicom.ts';
 import { syntheticFundusJpeg } from '../fixtures/fundus.ts';
-import { call, completeExam, FAST_SYNC, seedExam, startSyncWorld, until, type SyncWorld } from '../fixtures/sync-world.ts';
+import { call, completeExam, openStation as openSyncStation, seedExam, startSyncWorld, until, type SyncWorld } from '../fixtures/sync-world.ts';
 import { datasetBytes, dcmftest, dcmtkEncoded, dcmtkSkipReason, dumpDataset, freePort, hasDcmtk, readBytes, startStorescp, withPrivateTags, type Storescp } from '../fixtures/storescp.ts';
 
 const FAST_PACS = { routeCheckMs: 150, timeouts: { connectMs: 2_000, associationMs: 5_000, pduMs: 10_000 }, concurrency: 2 };
 
-async function openStation(dicom?: { cameras: string[] }): Promise<Station> {
-  const dataDir = tempDir('pacs');
-  mkdirSync(dataDir, { recursive: true });
-  return Station.open({
-    dataDir,
-    host: 'headless',
-    version: 'test',
-    urls: { thumb: (id) => `/t/${id}`, full: (id) => `/f/${id}` },
-    logger: silentLogger(),
-    watchVolumes: false,
-    quality: false,
-    syncTiming: FAST_SYNC,
-    pacsTiming: FAST_PACS,
-    ...(dicom && { dicom: { port: 0, aeTitle: 'CAPTURE', address: '127.0.0.1', cameras: dicom.cameras } }),
-  });
-}
+const openStation = (dicom?: { cameras: string[] }): Promise<Station> =>
+  openSyncStation({ dataDir: tempDir('pacs'), config: { pacsTiming: FAST_PACS, ...(dicom && { dicom: { port: 0, aeTitle: 'CAPTURE', address: '127.0.0.1', cameras: dicom.cameras } }) } });
 
 /** Runs a DCMTK tool without blocking the event loop (the station answers in this same process). */
 const run = (cmd: string, args: string[]): Promise<{ status: number | null; stderr: string }> =>
