@@ -7,6 +7,7 @@ import * as m005 from './005-dicom.ts';
 import * as m006 from './006-worklist-uids.ts';
 import * as m007 from './007-pacs.ts';
 import * as m009 from './009-it-lock.ts';
+import * as m010 from './010-images-status.ts';
 
 export interface Migration {
   version: number;
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   { version: 6, name: 'worklist-uids', up: m006.up },
   { version: 7, name: 'pacs', up: m007.up },
   { version: 9, name: 'it-lock', up: m009.up },
+  { version: 10, name: 'images-status', up: m010.up },
 ];
