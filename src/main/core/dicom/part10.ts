@@ -1,5 +1,6 @@
 // The DICOM Part 10 file frame: 128-byte preamble, "DICM", and the File Meta group. One reader
-// (isPart10) and one writer (wrapInPart10) for every part of the station that needs them.
+// (isPart10, readFileMeta) and one writer (wrapInPart10) for every part of the station that needs them.
+import { LONG_VRS, UNDEFINED_LENGTH, isVrLetters } from './vocabulary.ts';
 
 const PREAMBLE_LENGTH = 128;
 const MAGIC = 'DICM';
@@ -7,6 +8,36 @@ const MAGIC = 'DICM';
 /** True when the bytes start with a preamble and "DICM". */
 export const isPart10 = (bytes: Buffer): boolean =>
   bytes.length >= PREAMBLE_LENGTH + 4 && bytes.toString('latin1', PREAMBLE_LENGTH, PREAMBLE_LENGTH + 4) === MAGIC;
+
+/** Where the File Meta group ends, and each of its values as text (trailing NUL and space padding removed). */
+export type FileMeta =
+  | { end: number; values: ReadonlyMap<number, string> }
+  /** The group is cut short (`truncated`) or cannot be a File Meta group; `what` says why. */
+  | { problem: 'truncated' | 'malformed'; what: string };
+
+/**
+ * Reads the File Meta group (group 0002, always explicit VR little endian) from `start` (132 in a
+ * Part 10 file) to its first element of another group. Nothing there: `end` is `start`.
+ */
+export function readFileMeta(bytes: Buffer, start: number): FileMeta {
+  const truncated: FileMeta = { problem: 'truncated', what: 'the file ends before its data does' };
+  const values = new Map<number, string>();
+  let pos = start;
+  while (pos + 2 <= bytes.length && bytes.readUInt16LE(pos) === 0x0002) {
+    if (pos + 8 > bytes.length) return truncated;
+    if (!isVrLetters(bytes[pos + 4], bytes[pos + 5])) return { problem: 'malformed', what: 'an element has no valid value representation' };
+    const long = LONG_VRS.has(bytes.toString('latin1', pos + 4, pos + 6));
+    if (long && pos + 12 > bytes.length) return truncated;
+    const length = long ? bytes.readUInt32LE(pos + 8) : bytes.readUInt16LE(pos + 6);
+    if (length === UNDEFINED_LENGTH) return { problem: 'malformed', what: 'the file header is malformed' };
+    const valueStart = pos + (long ? 12 : 8);
+    const end = valueStart + length;
+    if (end > bytes.length) return truncated;
+    values.set(bytes.readUInt16LE(pos + 2), bytes.toString('latin1', valueStart, end).replace(/[\0\s]+$/, ''));
+    pos = end;
+  }
+  return { end: pos, values };
+}
 
 /** One explicit VR little endian element with a short (16-bit) length. */
 function shortElement(group: number, element: number, vr: string, value: Buffer): Buffer {

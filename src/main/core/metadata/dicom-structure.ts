@@ -3,7 +3,6 @@
 // Pixel Data. The ingest stage relies on this to know when a camera has finished writing a file.
 import { inflateRawSync } from 'node:zlib';
 import {
-  EXPLICIT_LE_SYNTAX,
   IMPLICIT_LE_SYNTAX,
   LONG_VRS,
   TAG_ROWS,
@@ -16,7 +15,7 @@ import {
   syntaxOfTransfer,
   type DicomSyntax,
 } from '../dicom/vocabulary.ts';
-import { isPart10 } from '../dicom/part10.ts';
+import { isPart10, readFileMeta } from '../dicom/part10.ts';
 import { looksLikeRawDicom } from './sniff.ts';
 
 export type { DicomSyntax } from '../dicom/vocabulary.ts';
@@ -65,7 +64,6 @@ export class DicomStructureError extends Error {
 const MAX_DEPTH = 32;
 const MAX_INFLATED = 1 << 30;
 const IMPLICIT = IMPLICIT_LE_SYNTAX;
-const EXPLICIT_LE = EXPLICIT_LE_SYNTAX;
 
 const truncated = (): DicomStructureError => new DicomStructureError('the file ends before its data does', true);
 const malformed = (what: string): DicomStructureError => new DicomStructureError(what, false);
@@ -186,17 +184,11 @@ function walkFragments(buf: Buffer, pos: number, syntax: DicomSyntax): { end: nu
   }
 }
 
-/** File meta group (always explicit VR little endian): its end and the transfer syntax it names. */
+/** File meta group: its end and the transfer syntax it names (dicom/part10.ts reads it). */
 function walkMeta(buf: Buffer, pos: number): { end: number; transferSyntaxUid: string | null } {
-  let transferSyntaxUid: string | null = null;
-  while (pos + 2 <= buf.length && buf.readUInt16LE(pos) === 0x0002) {
-    const h = readHeader(buf, pos, EXPLICIT_LE);
-    if (h.length === UNDEFINED_LENGTH) throw malformed('the file header is malformed');
-    const end = skipValue(buf, h);
-    if (h.element === 0x0010) transferSyntaxUid = buf.toString('latin1', h.valueStart, end).replace(/[\0\s]+$/, '');
-    pos = end;
-  }
-  return { end: pos, transferSyntaxUid };
+  const meta = readFileMeta(buf, pos);
+  if ('problem' in meta) throw meta.problem === 'truncated' ? truncated() : malformed(meta.what);
+  return { end: meta.end, transferSyntaxUid: meta.values.get(0x0010) ?? null };
 }
 
 function inflate(bytes: Buffer): Buffer {

@@ -14,8 +14,8 @@
 import { createRequire } from 'node:module';
 import type * as DimseModule from 'dcmjs-dimse';
 import { dcmjs, type DcmDataset } from '../metadata/dcmjs-api.ts';
-import { isPart10 } from '../dicom/part10.ts';
-import { LONG_VRS, TS_EXPLICIT_LE, TS_IMPLICIT_LE, UNDEFINED_LENGTH } from '../dicom/vocabulary.ts';
+import { isPart10, readFileMeta } from '../dicom/part10.ts';
+import { TS_EXPLICIT_LE, TS_IMPLICIT_LE } from '../dicom/vocabulary.ts';
 import type { DimseOutcome } from './dimse-status.ts';
 
 // Not named 'require': electron-vite's ESM bundle declares its own (see imaging/frame-codecs.ts).
@@ -54,33 +54,13 @@ export interface Part10Head {
   datasetOffset: number;
 }
 
-/** Reads the File Meta group (always explicit VR little endian); null when `bytes` is not Part 10. */
+/** Reads the File Meta group (dicom/part10.ts readFileMeta); null when `bytes` is not Part 10. */
 export function readPart10Head(bytes: Buffer): Part10Head | null {
-  if (!isPart10(bytes)) return null;
-  let pos = 132;
-  const values: Record<number, string> = {};
-  while (pos + 8 <= bytes.length && bytes.readUInt16LE(pos) === 0x0002) {
-    const element = bytes.readUInt16LE(pos + 2);
-    const vr = bytes.toString('latin1', pos + 4, pos + 6);
-    let length: number;
-    let header: number;
-    if (LONG_VRS.has(vr)) {
-      if (pos + 12 > bytes.length) return null;
-      length = bytes.readUInt32LE(pos + 8);
-      header = 12;
-    } else {
-      length = bytes.readUInt16LE(pos + 6);
-      header = 8;
-    }
-    if (length === UNDEFINED_LENGTH || pos + header + length > bytes.length) return null;
-    if (element === 0x0002 || element === 0x0003 || element === 0x0010) {
-      values[element] = bytes.toString('latin1', pos + header, pos + header + length).replace(/[\0 ]+$/, '');
-    }
-    pos += header + length;
-  }
-  const [sopClassUid, sopInstanceUid, transferSyntaxUid] = [values[0x0002], values[0x0003], values[0x0010]];
+  const meta = isPart10(bytes) ? readFileMeta(bytes, 132) : null;
+  if (!meta || 'problem' in meta) return null;
+  const [sopClassUid, sopInstanceUid, transferSyntaxUid] = [0x0002, 0x0003, 0x0010].map((element) => meta.values.get(element));
   if (!sopClassUid || !sopInstanceUid || !transferSyntaxUid) return null;
-  return { transferSyntaxUid, sopClassUid, sopInstanceUid, datasetOffset: pos };
+  return { transferSyntaxUid, sopClassUid, sopInstanceUid, datasetOffset: meta.end };
 }
 
 /** dcmjs's name-map entries for every private tag of the object (nested ones too), so denaturalising keeps them. */
