@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Station, type StationConfig } from '../../src/main/core/station.ts';
 import { silentLogger } from '../../src/main/core/kernel/logger.ts';
 import { tempDir, waitFor } from '../fixtures/headless.ts';
-import { burstPhotos, cardPhotoBytes, copyVolume, plugIn, pullOut, writeCard, yank } from '../fixtures/camera-volume.ts';
+import { burstPhotos, cardPhotoBytes, copyVolume, endedSession, plugIn, pullOut, sessions, writeCard, yank } from '../fixtures/camera-volume.ts';
 import { hasSharedData } from '../fixtures/shared-data.ts';
 import type { EventName } from '../../src/shared/contract/index.ts';
 import { dispatch } from '../../src/main/core/api/dispatch.ts';
@@ -32,15 +32,6 @@ afterEach(async () => {
 
 const readyImages = async (s: Station) => (await s.api['images.list']({ limit: 5000 })).items.filter((i) => i.status === 'ready');
 const errorImages = async (s: Station) => (await s.api['images.list']({ limit: 5000 })).items.filter((i) => i.status === 'error');
-const sessions = async (s: Station) => (await s.api['cameras.list']({})).recentSessions;
-
-/** The newest session once it has ended. */
-async function endedSession(s: Station, count: number) {
-  return waitFor(async () => {
-    const list = await sessions(s);
-    return list.length >= count && list[0]!.state !== 'importing' ? list[0]! : undefined;
-  }, 60_000, `camera session ${count} to end`);
-}
 
 /** Nothing half-written: no temp file in the spool, and every spooled file hashes to its name. */
 async function assertSpoolWhole(s: Station) {

@@ -16,7 +16,7 @@ import { FileSettler, type SettledFile } from '../../src/main/core/sources/file-
 import { tempDir, waitFor } from '../fixtures/headless.ts';
 import { syntheticFundusJpeg } from '../fixtures/fundus.ts';
 import { writeTestDicom } from '../fixtures/dicom.ts';
-import { burstPhotos, cardPhotoBytes, plugIn, writeCard } from '../fixtures/camera-volume.ts';
+import { burstPhotos, cardPhotoBytes, endedSession, plugIn, writeCard } from '../fixtures/camera-volume.ts';
 
 const walkIn = (patientId: string) => ({
   patientId,
@@ -62,14 +62,6 @@ async function dropWhole(watchDir: string, name: string, bytes: Buffer): Promise
   const staging = tempDir('once-stage');
   await writeFile(path.join(staging, name), bytes);
   await rename(path.join(staging, name), path.join(watchDir, name));
-}
-
-const sessions = async (s: Station) => (await s.api['cameras.list']({})).recentSessions;
-async function endedSession(s: Station, count: number) {
-  return waitFor(async () => {
-    const list = await sessions(s);
-    return list.length >= count && list[0]!.state !== 'importing' ? list[0]! : undefined;
-  }, 60_000, `camera session ${count} to end`);
 }
 
 describe('each thing once on the ingest path', () => {
