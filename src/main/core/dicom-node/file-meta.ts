@@ -1,6 +1,7 @@
 // The Part 10 frame the listener writes in front of a received data set: the 128-byte preamble,
 // "DICM" and a full File Meta group (PS3.10 7.1), so the spool file is a DICOM file that any
 // toolkit (dcmftest, dciodvfy, a PACS) reads. The data set itself follows byte for byte as it came.
+import { metaElement as element } from '../dicom/part10.ts';
 
 /** The station's Implementation Class UID (a UUID-derived UID, PS3.5 B.2), fixed for the product. */
 export const IMPLEMENTATION_CLASS_UID = '2.25.115012864222527239469671081210393556872';
@@ -15,17 +16,6 @@ export interface FileMetaFields {
 }
 
 const clean = (s: string): string => s.replace(/\0/g, '').trim();
-
-function element(tag: number, vr: string, value: Buffer): Buffer {
-  const long = vr === 'OB';
-  const h = Buffer.alloc(long ? 12 : 8);
-  h.writeUInt16LE(0x0002, 0);
-  h.writeUInt16LE(tag, 2);
-  h.write(vr, 4, 'latin1');
-  if (long) h.writeUInt32LE(value.length, 8);
-  else h.writeUInt16LE(value.length, 6);
-  return Buffer.concat([h, value]);
-}
 
 /** UIDs pad with NUL, text with a space, to an even length. */
 const uid = (s: string): Buffer => Buffer.from(clean(s).length % 2 ? `${clean(s)}\0` : clean(s), 'latin1');

@@ -1,5 +1,6 @@
 // The DICOM Part 10 file frame: 128-byte preamble, "DICM", and the File Meta group. One reader
-// (isPart10, readFileMeta) and one writer (wrapInPart10) for every part of the station that needs them.
+// (isPart10, readFileMeta) and one element writer (metaElement) for every part of the station that needs
+// them: wrapInPart10 here and the listener's full header (dicom-node/file-meta.ts).
 import { LONG_VRS, UNDEFINED_LENGTH, isVrLetters } from './vocabulary.ts';
 
 const PREAMBLE_LENGTH = 128;
@@ -39,13 +40,15 @@ export function readFileMeta(bytes: Buffer, start: number): FileMeta {
   return { end: pos, values };
 }
 
-/** One explicit VR little endian element with a short (16-bit) length. */
-function shortElement(group: number, element: number, vr: string, value: Buffer): Buffer {
-  const header = Buffer.alloc(8);
-  header.writeUInt16LE(group, 0);
+/** One File Meta element (group 0002, explicit VR little endian; OB and the other long VRs with a 32-bit length). */
+export function metaElement(element: number, vr: string, value: Buffer): Buffer {
+  const long = LONG_VRS.has(vr);
+  const header = Buffer.alloc(long ? 12 : 8);
+  header.writeUInt16LE(0x0002, 0);
   header.writeUInt16LE(element, 2);
   header.write(vr, 4, 'latin1');
-  header.writeUInt16LE(value.length, 6);
+  if (long) header.writeUInt32LE(value.length, 8);
+  else header.writeUInt16LE(value.length, 6);
   return Buffer.concat([header, value]);
 }
 
@@ -55,9 +58,9 @@ function shortElement(group: number, element: number, vr: string, value: Buffer)
  */
 export function wrapInPart10(dataset: Buffer, transferSyntaxUid: string): Buffer {
   const uid = Buffer.from(transferSyntaxUid.length % 2 ? `${transferSyntaxUid}\0` : transferSyntaxUid, 'latin1');
-  const ts = shortElement(0x0002, 0x0010, 'UI', uid);
+  const ts = metaElement(0x0010, 'UI', uid);
   const length = Buffer.alloc(4);
   length.writeUInt32LE(ts.length, 0);
-  const groupLength = shortElement(0x0002, 0x0000, 'UL', length);
+  const groupLength = metaElement(0x0000, 'UL', length);
   return Buffer.concat([Buffer.alloc(PREAMBLE_LENGTH), Buffer.from(MAGIC, 'latin1'), groupLength, ts, dataset]);
 }
