@@ -10,7 +10,6 @@ import { installElectronStandIn, type ElectronStandIn, type FakeBrowserWindow, t
 
 let e: ElectronStandIn;
 
-
 const call = (win: FakeBrowserWindow, method: string, input: unknown = {}) => e.callStation(win, method, input);
 
 const labels = (t: FakeTray) => t.menu.map((m) => (m.type === 'separator' ? '-' : `${m.label}${m.enabled === false ? ' (off)' : ''}`));

@@ -12,7 +12,6 @@ import { syntheticFundusJpeg } from '../fixtures/fundus.ts';
 
 let e: ElectronStandIn;
 
-
 const call = (win: FakeBrowserWindow, method: string, input: unknown = {}) => e.callStation(win, method, input);
 
 beforeEach(() => {
