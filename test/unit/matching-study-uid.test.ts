@@ -3,23 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { emptyFacts, type ImageFacts } from '../../src/shared/domain.ts';
 import { buildMatchIndex, indexOrder, matchImage, unindexOrder, type MatchOrder } from '../../src/main/core/worklist/matching.ts';
+import { at, DAY, order } from '../fixtures/match-orders.ts';
 
-const DAY = '2025-03-01';
-const at = (day: string) => `${day}T12:00:00.000Z`;
 const UID_ANNA = '2.25.100000000000000000000000000000000001';
 const UID_BERT = '2.25.100000000000000000000000000000000002';
 const UID_DONE = '2.25.100000000000000000000000000000000004';
-
-const order = (id: string, patientId: string, extra: Partial<MatchOrder> = {}): MatchOrder => ({
-  id,
-  patientId,
-  accessionNumber: null,
-  externalOrderId: null,
-  scheduledStepId: null,
-  status: 'scheduled',
-  scheduledAt: at(DAY),
-  ...extra,
-});
 
 const facts = (extra: Partial<ImageFacts>): ImageFacts => ({ ...emptyFacts(), format: 'dicom', takenAt: at(DAY), ...extra });
 

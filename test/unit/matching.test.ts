@@ -8,21 +8,7 @@ import {
   type MatchFacts,
   type MatchOrder,
 } from '../../src/main/core/worklist/matching.ts';
-
-// Midday UTC keeps every order on the same local calendar day in any time zone from -11 to +11.
-const DAY = '2025-03-01';
-const at = (day: string) => `${day}T12:00:00.000Z`;
-
-const order = (id: string, patientId: string, extra: Partial<MatchOrder> = {}): MatchOrder => ({
-  id,
-  patientId,
-  accessionNumber: null,
-  externalOrderId: null,
-  scheduledStepId: null,
-  status: 'scheduled',
-  scheduledAt: at(DAY),
-  ...extra,
-});
+import { at, DAY, order } from '../fixtures/match-orders.ts';
 
 const facts = (extra: Partial<ImageFacts> & Partial<MatchFacts>): ImageFacts & Partial<MatchFacts> => ({
   ...emptyFacts(),
